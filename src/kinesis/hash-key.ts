@@ -1,0 +1,69 @@
+/**
+ * The 128-bit hash key space. A record's hash key is its ExplicitHashKey, or
+ * the MD5 of its partition key read as an unsigned big-endian integer; the
+ * shard whose [start, end] range holds it receives the record.
+ */
+import { md5 } from "./md5.js";
+
+/** 2^128 - 1, the top of the hash key space. */
+export const MAX_HASH_KEY = (1n << 128n) - 1n;
+
+const encoder = new TextEncoder();
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
+
+/**
+ * The hash key of a partition key.
+ *
+ * @example
+ * partitionKeyHash("a"); // 0x0cc175b9c0f1b6a831c399e269772661n
+ */
+export function partitionKeyHash(partitionKey: string): bigint {
+  const digest = md5(encoder.encode(partitionKey));
+  let hex = "0x";
+  for (const byte of digest) hex += HEX[byte];
+  return BigInt(hex);
+}
+
+/** An inclusive range of hash keys, as ListShards reports it. */
+export interface HashKeyRange {
+  readonly start: bigint;
+  readonly end: bigint;
+}
+
+/**
+ * Splits the whole space into `count` contiguous ranges of near-equal size,
+ * as CreateStream does: each takes floor(space / count) keys and the last
+ * also takes the remainder, matching the ranges AWS assigns.
+ *
+ * @example
+ * evenRanges(2); // [{start: 0n, end: 2n**127n - 1n}, {start: 2n**127n, end: 2n**128n - 1n}]
+ */
+export function evenRanges(count: number, start = 0n, end = MAX_HASH_KEY): HashKeyRange[] {
+  const total = end - start + 1n;
+  const n = BigInt(count);
+  const size = total / n;
+  const ranges: HashKeyRange[] = [];
+  for (let i = 0n; i < n; i++) {
+    const first = start + i * size;
+    ranges.push({ start: first, end: i === n - 1n ? end : first + size - 1n });
+  }
+  return ranges;
+}
+
+/**
+ * The index of the range holding `key`, by binary search over ranges sorted by
+ * start; -1 when none does.
+ */
+export function findRange(ranges: readonly HashKeyRange[], key: bigint): number {
+  let lo = 0;
+  let hi = ranges.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const range = ranges[mid];
+    if (!range) break;
+    if (key < range.start) hi = mid - 1;
+    else if (key > range.end) lo = mid + 1;
+    else return mid;
+  }
+  return -1;
+}

@@ -1,0 +1,370 @@
+/**
+ * Declarative input shapes, in the spirit of the Smithy model: each operation
+ * declares its input once, and `parseInput` turns an untrusted decoded body
+ * into a typed value or a `SerializationException` / `ValidationException`
+ * worded the way AWS's Kinesis endpoints word them.
+ *
+ * @example
+ * const input = struct({ StreamName: required(string({ min: 1, max: 128 })) });
+ * const { StreamName } = parseInput(input, body); // StreamName: string
+ */
+import { decodeBase64Strict } from "../protocol/base64.js";
+import { KinesisError } from "./errors.js";
+
+interface Common {
+  /** Absent (or null) fails validation with "Member must not be null". */
+  readonly required?: boolean;
+}
+
+export interface StringShape extends Common {
+  readonly kind: "string";
+  readonly min?: number;
+  readonly max?: number;
+  /** The model's pattern, anchored here and shown without anchors in messages. */
+  readonly pattern?: string;
+  readonly enum?: readonly string[];
+}
+export interface IntegerShape extends Common {
+  readonly kind: "integer";
+  readonly min?: number;
+  readonly max?: number;
+}
+export interface BooleanShape extends Common {
+  readonly kind: "boolean";
+}
+export interface BlobShape extends Common {
+  readonly kind: "blob";
+  readonly min?: number;
+  readonly max?: number;
+}
+export interface TimestampShape extends Common {
+  readonly kind: "timestamp";
+}
+export interface ListShape<M extends Shape = Shape> extends Common {
+  readonly kind: "list";
+  readonly member: M;
+  readonly min?: number;
+  readonly max?: number;
+}
+export interface MapShape<V extends Shape = Shape> extends Common {
+  readonly kind: "map";
+  readonly key: StringShape;
+  readonly value: V;
+  readonly min?: number;
+  readonly max?: number;
+}
+export interface StructureShape<M extends Members = Members> extends Common {
+  readonly kind: "structure";
+  readonly members: M;
+  /** How Java's toString names a member of this type in list messages. */
+  readonly javaName?: string;
+}
+export type Members = { readonly [name: string]: Shape };
+export type Shape =
+  | StringShape
+  | IntegerShape
+  | BooleanShape
+  | BlobShape
+  | TimestampShape
+  | ListShape
+  | MapShape
+  | StructureShape;
+
+/** The TypeScript value a shape parses to. Blobs become bytes, timestamps `Date`s. */
+export type Infer<S extends Shape> = S extends StringShape
+  ? S["enum"] extends readonly (infer E)[]
+    ? E
+    : string
+  : S extends IntegerShape
+    ? number
+    : S extends BooleanShape
+      ? boolean
+      : S extends BlobShape
+        ? Uint8Array
+        : S extends TimestampShape
+          ? Date
+          : S extends ListShape<infer M>
+            ? Infer<M>[]
+            : S extends MapShape<infer V>
+              ? Record<string, Infer<V>>
+              : S extends StructureShape<infer M>
+                ? InferMembers<M>
+                : never;
+
+type RequiredKeys<M extends Members> = {
+  [K in keyof M]: M[K]["required"] extends true ? K : never;
+}[keyof M];
+type InferMembers<M extends Members> = {
+  -readonly [K in RequiredKeys<M>]: Infer<M[K]>;
+} & {
+  -readonly [K in Exclude<keyof M, RequiredKeys<M>>]?: Infer<M[K]>;
+};
+
+type Options<S> = Omit<S, "kind" | "required" | "member" | "members" | "key" | "value">;
+
+export const string = <const O extends Options<StringShape>>(o?: O) =>
+  ({ kind: "string", ...o }) as { kind: "string" } & O;
+export const integer = <const O extends Options<IntegerShape>>(o?: O) =>
+  ({ kind: "integer", ...o }) as { kind: "integer" } & O;
+export const boolean = () => ({ kind: "boolean" }) as const;
+export const blob = <const O extends Options<BlobShape>>(o?: O) =>
+  ({ kind: "blob", ...o }) as { kind: "blob" } & O;
+export const timestamp = () => ({ kind: "timestamp" }) as const;
+export const list = <M extends Shape, const O extends Options<ListShape>>(member: M, o?: O) =>
+  ({ kind: "list", member, ...o }) as { kind: "list"; member: M } & O;
+export const map = <V extends Shape, const O extends Options<MapShape>>(
+  key: StringShape,
+  value: V,
+  o?: O,
+) => ({ kind: "map", key, value, ...o }) as { kind: "map"; key: StringShape; value: V } & O;
+export const struct = <const M extends Members>(members: M, javaName?: string) =>
+  ({ kind: "structure", members, ...(javaName ? { javaName } : {}) }) as {
+    kind: "structure";
+    members: M;
+  };
+/** Marks a member as required by the model. */
+export const required = <S extends Shape>(shape: S) =>
+  ({ ...shape, required: true }) as S & { required: true };
+
+/**
+ * Parses an untrusted body against an operation's input shape: first the
+ * types (SerializationException, stopping at the first), then the
+ * constraints (ValidationException, listing at most ten), which is the order
+ * AWS's front end applies them in.
+ */
+export function parseInput<S extends StructureShape>(shape: S, body: unknown): Infer<S> {
+  const value = coerce(shape, body ?? {});
+  const errors: string[] = [];
+  checkMembers(shape, value as Record<string, unknown>, "", errors);
+  if (errors.length > 0) {
+    const count = errors.length;
+    throw new KinesisError(
+      "ValidationException",
+      `${count} validation error${count > 1 ? "s" : ""} detected: ${errors.join("; ")}`,
+    );
+  }
+  return value as Infer<S>;
+}
+
+/** AWS lists at most this many constraint failures in one message. */
+const MAX_ERRORS = 10;
+
+function serialization(message: string): KinesisError {
+  return new KinesisError("SerializationException", message);
+}
+
+/** A wrong JSON type, described the way the Java deserializer behind AWS describes it. */
+function wrongType(value: unknown, target: string, article: "a" | "an"): KinesisError {
+  if (Array.isArray(value)) return serialization("Start of list found where not expected");
+  if (typeof value === "object") {
+    return serialization("Start of structure or map found where not expected.");
+  }
+  const javaClass = typeof value === "number" ? "java.math.BigDecimal" : typeof value === "boolean" ? "java.lang.Boolean" : "java.lang.String";
+  return serialization(`class ${javaClass} can not be converted to ${article} ${target}`);
+}
+
+function coerce(shape: Shape, value: unknown): unknown {
+  switch (shape.kind) {
+    case "string":
+      if (typeof value !== "string") throw wrongType(value, "String", "an");
+      return value;
+    case "integer":
+      if (typeof value !== "number" || !Number.isFinite(value)) throw wrongType(value, "Integer", "an");
+      // Jackson truncates a JSON fraction when it reads an int.
+      return Math.trunc(value);
+    case "boolean":
+      if (typeof value === "boolean") return value;
+      if (typeof value === "string") {
+        const upper = value.toUpperCase();
+        if (upper === "TRUE") return true;
+        if (upper === "FALSE") return false;
+        throw serialization(`'${upper}' can not be converted to an Boolean`);
+      }
+      throw wrongType(value, "Boolean", "an");
+    case "blob":
+      if (value instanceof Uint8Array) return value; // CBOR byte strings arrive decoded
+      if (typeof value !== "string") throw wrongType(value, "Blob", "a");
+      return decodeBase64Strict(value, (reason) =>
+        serialization(`'${value.length > 64 ? `${value.slice(0, 64)}...` : value}' can not be converted to a Blob: ${reason}`),
+      );
+    case "timestamp":
+      if (value instanceof Date) return value;
+      if (typeof value === "number" && Number.isFinite(value)) return new Date(value * 1000);
+      if (typeof value === "string") {
+        throw serialization("class java.lang.String can not be converted to milliseconds since epoch");
+      }
+      throw wrongType(value, "Date", "a");
+    case "list":
+      if (!Array.isArray(value)) {
+        if (value !== null && typeof value === "object") {
+          throw serialization("Start of structure or map found where not expected.");
+        }
+        throw serialization("Expected list or null");
+      }
+      return value.map((item) => (item == null ? null : coerce(shape.member, item)));
+    case "map": {
+      if (value === null || typeof value !== "object" || Array.isArray(value)) {
+        if (Array.isArray(value)) throw serialization("Start of list found where not expected");
+        throw serialization("Expected map or null");
+      }
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(value)) out[k] = v == null ? null : coerce(shape.value, v);
+      return out;
+    }
+    case "structure": {
+      if (value === null || typeof value !== "object" || Array.isArray(value)) {
+        if (Array.isArray(value)) throw serialization("Start of list found where not expected");
+        throw serialization("Expected null");
+      }
+      const source = value as Record<string, unknown>;
+      const out: Record<string, unknown> = {};
+      // Unknown members are ignored, as AWS ignores them.
+      for (const [name, member] of Object.entries(shape.members)) {
+        const v = source[name];
+        if (v != null) out[name] = coerce(member, v);
+      }
+      return out;
+    }
+  }
+}
+
+function lowerFirst(name: string): string {
+  return name.charAt(0).toLowerCase() + name.slice(1);
+}
+
+function checkMembers(
+  shape: StructureShape,
+  value: Record<string, unknown>,
+  prefix: string,
+  errors: string[],
+): void {
+  for (const [name, member] of Object.entries(shape.members)) {
+    check(member, value[name], `${prefix}${lowerFirst(name)}`, errors);
+  }
+}
+
+/** Renders a value the way AWS's messages show it (Java's toString of the member). */
+function render(shape: Shape, value: unknown): string {
+  if (value == null) return "null";
+  switch (shape.kind) {
+    case "blob": {
+      const n = (value as Uint8Array).length;
+      return `'java.nio.HeapByteBuffer[pos=0 lim=${n} cap=${n}]'`;
+    }
+    case "list":
+      return `'[${(value as unknown[]).map((item) => renderItem(shape.member, item)).join(", ")}]'`;
+    case "map":
+      return `'{${Object.entries(value as Record<string, unknown>)
+        .map(([k, v]) => `${k}=${renderItem(shape.value, v)}`)
+        .join(", ")}}'`;
+    case "timestamp":
+      return `'${(value as Date).toUTCString()}'`;
+    default:
+      return `'${String(value)}'`;
+  }
+}
+
+function renderItem(shape: Shape, value: unknown): string {
+  if (shape.kind === "structure") {
+    return `com.amazonaws.kinesis.v20131202.${shape.javaName ?? "Structure"}@${javaHash(value)}`;
+  }
+  return value == null ? "null" : String(value);
+}
+
+/** A stable stand-in for Java's identity hash, so messages are deterministic. */
+function javaHash(value: unknown): string {
+  let h = 0x811c9dc5;
+  const text = JSON.stringify(value, (_k, v) => (v instanceof Uint8Array ? v.length : v)) ?? "";
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return (h >>> 0).toString(16);
+}
+
+function fail(errors: string[], shape: Shape, value: unknown, path: string, rule: string): void {
+  if (errors.length < MAX_ERRORS) {
+    errors.push(`Value ${render(shape, value)} at '${path}' failed to satisfy constraint: ${rule}`);
+  }
+}
+
+const patterns = new Map<string, RegExp>();
+function compiled(pattern: string): RegExp {
+  let re = patterns.get(pattern);
+  if (!re) {
+    re = new RegExp(`^(?:${stripAnchors(pattern)})$`, "u");
+    patterns.set(pattern, re);
+  }
+  return re;
+}
+function stripAnchors(pattern: string): string {
+  return pattern.replace(/^\^/, "").replace(/\$$/, "");
+}
+
+function check(shape: Shape, value: unknown, path: string, errors: string[]): void {
+  if (value == null) {
+    if (shape.required) fail(errors, shape, value, path, "Member must not be null");
+    return;
+  }
+  switch (shape.kind) {
+    case "string":
+    case "blob":
+    case "list":
+    case "map": {
+      const length =
+        shape.kind === "string"
+          ? [...(value as string)].length
+          : shape.kind === "map"
+            ? Object.keys(value as object).length
+            : (value as { length: number }).length;
+      if (shape.max !== undefined && length > shape.max) {
+        fail(errors, shape, value, path, `Member must have length less than or equal to ${shape.max}`);
+      }
+      if (shape.min !== undefined && length < shape.min) {
+        fail(errors, shape, value, path, `Member must have length greater than or equal to ${shape.min}`);
+      }
+      break;
+    }
+    case "integer": {
+      const n = value as number;
+      if (shape.min !== undefined && n < shape.min) {
+        fail(errors, shape, value, path, `Member must have value greater than or equal to ${shape.min}`);
+      }
+      if (shape.max !== undefined && n > shape.max) {
+        fail(errors, shape, value, path, `Member must have value less than or equal to ${shape.max}`);
+      }
+      return;
+    }
+    default:
+      break;
+  }
+  switch (shape.kind) {
+    case "string":
+      if (shape.pattern !== undefined && !compiled(shape.pattern).test(value as string)) {
+        fail(
+          errors,
+          shape,
+          value,
+          path,
+          `Member must satisfy regular expression pattern: ${stripAnchors(shape.pattern)}`,
+        );
+      }
+      if (shape.enum !== undefined && !shape.enum.includes(value as string)) {
+        fail(errors, shape, value, path, `Member must satisfy enum value set: [${shape.enum.join(", ")}]`);
+      }
+      return;
+    case "list":
+      (value as unknown[]).forEach((item, i) => {
+        check(shape.member, item, `${path}.${i + 1}.member`, errors);
+      });
+      return;
+    case "map":
+      for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+        check(shape.key, k, `${path}.${k}.key`, errors);
+        check(shape.value, v, `${path}.${k}.value`, errors);
+      }
+      return;
+    case "structure":
+      checkMembers(shape, value as Record<string, unknown>, `${path}.`, errors);
+      return;
+    default:
+      return;
+  }
+}

@@ -1,0 +1,10 @@
+// The few Web-standard globals the core relies on, which workerd, browsers and
+// Node all provide. Only the core's own project reads this file; the Worker and
+// browser projects get the real declarations from their platform's types.
+declare class TextEncoder {
+  encode(input?: string): Uint8Array;
+}
+declare class TextDecoder {
+  constructor(label?: string, options?: { fatal?: boolean });
+  decode(input?: Uint8Array): string;
+}
