@@ -1,8 +1,12 @@
-import { DurableObject } from "cloudflare:workers";
-export class ControlPlane extends DurableObject {}
-export class Shard extends DurableObject {}
+/**
+ * The Worker entry: the Hono app, and the Durable Object classes the runtime
+ * instantiates (names as in wrangler.toml).
+ */
+import { app } from "./app.js";
+
+export { ControlPlane } from "./control/control-plane.js";
+export { Shard } from "./shard/shard.js";
+
 export default {
-  async fetch() {
-    return new Response("ok");
-  },
-} satisfies ExportedHandler;
+  fetch: app.fetch,
+} satisfies ExportedHandler<Env>;

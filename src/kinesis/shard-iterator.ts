@@ -33,7 +33,7 @@ export interface ParsedIterator extends IteratorClaims {
 }
 
 const encoder = new TextEncoder();
-const decoder = new TextDecoder("utf-8", { fatal: true });
+const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 
 /** The bytes to sign for a set of claims. */
 export function iteratorBody(claims: IteratorClaims): Uint8Array {

@@ -1,0 +1,24 @@
+import { listLimit, shardId, streamTarget } from "../../src/kinesis/constraints.js";
+import { struct } from "../../src/kinesis/shape.js";
+import { streamNameOf } from "../data/routes.js";
+import { unwrap } from "../rpc.js";
+import { controlStub } from "../stubs.js";
+import { defineAction } from "./action.js";
+
+/** DescribeStream, with Limit and ExclusiveStartShardId paging over shards. */
+export default defineAction({
+  input: struct({
+    StreamName: streamTarget.StreamName,
+    Limit: listLimit,
+    ExclusiveStartShardId: shardId,
+    StreamARN: streamTarget.StreamARN,
+    StreamId: streamTarget.StreamId,
+  }),
+  async handle(input, { env, scope }) {
+    const name = streamNameOf(scope, input);
+    const page: { limit?: number; exclusiveStartShardId?: string } = {};
+    if (input.Limit !== undefined) page.limit = input.Limit;
+    if (input.ExclusiveStartShardId !== undefined) page.exclusiveStartShardId = input.ExclusiveStartShardId;
+    return unwrap(await controlStub(env, scope.account, scope.region).describeStream(scope, name, page));
+  },
+});

@@ -1,0 +1,43 @@
+import { listLimit, streamTarget } from "../../src/kinesis/constraints.js";
+import { KinesisError, shardNotFound } from "../../src/kinesis/errors.js";
+import type { GetRecordsOutput } from "../../src/kinesis/model.js";
+import { formatShardId } from "../../src/kinesis/sequence-number.js";
+import { parseIterator } from "../../src/kinesis/shard-iterator.js";
+import { required, string, struct } from "../../src/kinesis/shape.js";
+import { unwrap } from "../rpc.js";
+import { isGone } from "../shard/types.js";
+import { shardStub } from "../stubs.js";
+import { defineAction } from "./action.js";
+
+/**
+ * GetRecords: one call to the shard named by the iterator, which checks the
+ * iterator's MAC and age, reads at most Limit records and 10 MiB, and signs the
+ * next iterator.
+ */
+export default defineAction({
+  input: struct({
+    ShardIterator: required(string({ min: 1, max: 512 })),
+    Limit: listLimit,
+    StreamARN: streamTarget.StreamARN,
+    StreamId: streamTarget.StreamId,
+  }),
+  async handle(input, { env, scope }): Promise<GetRecordsOutput> {
+    const claims = parseIterator(input.ShardIterator);
+    if (!claims) throw new KinesisError("InvalidArgumentException", "Invalid ShardIterator.");
+    const shardId = formatShardId(claims.shardIndex);
+    const answer = await shardStub(env, claims.incarnation, shardId).read(input.ShardIterator, input.Limit ?? 10000);
+    if (isGone(answer)) throw shardNotFound(shardId, claims.streamName, scope.account);
+    const { records, nextIterator, millisBehindLatest } = unwrap(answer);
+    const out: GetRecordsOutput = {
+      Records: records.map((r) => ({
+        SequenceNumber: r.sequenceNumber,
+        ApproximateArrivalTimestamp: new Date(r.arrival),
+        Data: r.data,
+        PartitionKey: r.partitionKey,
+      })),
+      MillisBehindLatest: millisBehindLatest,
+    };
+    if (nextIterator !== null) out.NextShardIterator = nextIterator;
+    return out;
+  },
+});

@@ -1,0 +1,32 @@
+import { hashKey, partitionKey, sequenceNumber, streamTarget } from "../../src/kinesis/constraints.js";
+import type { PutRecordOutput } from "../../src/kinesis/model.js";
+import { blob, required, struct } from "../../src/kinesis/shape.js";
+import { routeOf, streamNameOf } from "../data/routes.js";
+import { checkRecordSizes, hashKeyOf, writeRecords } from "../data/writer.js";
+import { defineAction } from "./action.js";
+
+/**
+ * PutRecord. SequenceNumberForOrdering is validated and then needs no work:
+ * sequence numbers already rise strictly within a shard, so a record always
+ * follows the one it names.
+ */
+export default defineAction({
+  input: struct({
+    StreamName: streamTarget.StreamName,
+    Data: required(blob({ min: 0, max: 10485760 })),
+    PartitionKey: required(partitionKey),
+    ExplicitHashKey: hashKey,
+    SequenceNumberForOrdering: sequenceNumber,
+    StreamARN: streamTarget.StreamARN,
+    StreamId: streamTarget.StreamId,
+  }),
+  async handle(input, { env, scope }): Promise<PutRecordOutput> {
+    const name = streamNameOf(scope, input);
+    const key = hashKeyOf(input);
+    const route = await routeOf(env, scope, name);
+    checkRecordSizes(route, [input], () => "data");
+    const [result] = await writeRecords(env, scope, name, [input], [key], route);
+    if (!result) throw new Error("PutRecord wrote nothing");
+    return result;
+  },
+});

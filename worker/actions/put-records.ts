@@ -1,0 +1,48 @@
+import { MAX_PUT_RECORDS_BYTES, hashKey, partitionKey, streamTarget } from "../../src/kinesis/constraints.js";
+import { KinesisError } from "../../src/kinesis/errors.js";
+import type { PutRecordsOutput } from "../../src/kinesis/model.js";
+import { blob, list, required, struct } from "../../src/kinesis/shape.js";
+import { routeOf, streamNameOf } from "../data/routes.js";
+import { checkRecordSizes, hashKeyOf, writeRecords } from "../data/writer.js";
+import { defineAction } from "./action.js";
+
+const encoder = new TextEncoder();
+
+/** PutRecords: up to 500 entries, one result per entry, one append per shard touched. */
+export default defineAction({
+  input: struct({
+    Records: required(
+      list(
+        struct(
+          {
+            Data: required(blob({ min: 0, max: 10485760 })),
+            ExplicitHashKey: hashKey,
+            PartitionKey: required(partitionKey),
+          },
+          "PutRecordsRequestEntry",
+        ),
+        { min: 1, max: 500 },
+      ),
+    ),
+    StreamName: streamTarget.StreamName,
+    StreamARN: streamTarget.StreamARN,
+    StreamId: streamTarget.StreamId,
+  }),
+  async handle(input, { env, scope }): Promise<PutRecordsOutput> {
+    const name = streamNameOf(scope, input);
+    const records = input.Records;
+    let bytes = 0;
+    for (const record of records) {
+      bytes += record.Data.byteLength + encoder.encode(record.PartitionKey).byteLength;
+    }
+    if (bytes > MAX_PUT_RECORDS_BYTES) {
+      // AWS's wording.
+      throw new KinesisError("InvalidArgumentException", "Records size exceeds 5 MB limit");
+    }
+    const keys = records.map(hashKeyOf);
+    const route = await routeOf(env, scope, name);
+    checkRecordSizes(route, records, (i) => `records.${i + 1}.member.data`);
+    const results = await writeRecords(env, scope, name, records, keys, route);
+    return { FailedRecordCount: 0, Records: results };
+  },
+});

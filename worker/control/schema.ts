@@ -1,0 +1,33 @@
+/**
+ * The control plane's SQLite schema, as ordered migrations (see
+ * `migrate` in the shard schema, which both objects share).
+ */
+export const CONTROL_MIGRATIONS: readonly string[] = [
+  `CREATE TABLE streams (
+     name TEXT PRIMARY KEY,
+     incarnation TEXT NOT NULL,       -- names the stream's shard objects; new on every CreateStream
+     epoch INTEGER NOT NULL,          -- encoded in sequence numbers; rises strictly per scope
+     created_at INTEGER NOT NULL,
+     active_at INTEGER NOT NULL,      -- CREATING until then
+     deleting_until INTEGER,          -- DELETING until then, gone after
+     status TEXT NOT NULL,            -- ACTIVE or UPDATING once active_at has passed
+     mode TEXT NOT NULL,
+     retention_hours INTEGER NOT NULL,
+     max_record_kib INTEGER NOT NULL,
+     iterator_key TEXT NOT NULL,
+     next_shard_index INTEGER NOT NULL
+   );
+   CREATE TABLE shards (
+     stream TEXT NOT NULL,
+     shard_index INTEGER NOT NULL,
+     shard_id TEXT NOT NULL,
+     starting_hash_key TEXT NOT NULL,
+     ending_hash_key TEXT NOT NULL,
+     parent_shard_id TEXT,
+     adjacent_parent_shard_id TEXT,
+     created_at INTEGER NOT NULL,
+     closed_at INTEGER,
+     ending_sequence_number TEXT,
+     PRIMARY KEY (stream, shard_index)
+   ) WITHOUT ROWID;`,
+];

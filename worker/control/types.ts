@@ -1,0 +1,43 @@
+/**
+ * The control plane's RPC vocabulary.
+ */
+import type { Scope } from "../../src/kinesis/arn.js";
+
+export type ScopeRef = Scope;
+
+export type ShardFilterType =
+  | "AFTER_SHARD_ID"
+  | "AT_TRIM_HORIZON"
+  | "FROM_TRIM_HORIZON"
+  | "AT_LATEST"
+  | "AT_TIMESTAMP"
+  | "FROM_TIMESTAMP";
+
+export interface ListShardsRequest {
+  streamName?: string;
+  nextToken?: string;
+  exclusiveStartShardId?: string;
+  maxResults?: number;
+  /** Milliseconds. */
+  streamCreationTimestamp?: number;
+  filter?: { type: ShardFilterType; shardId?: string; timestamp?: number };
+}
+
+/** A shard as the router sees it. */
+export interface RouteShard {
+  shardId: string;
+  shardIndex: number;
+  startingHashKey: string;
+  endingHashKey: string;
+  open: boolean;
+}
+
+/** What the Worker needs to route writes and reads of one stream. */
+export interface Route {
+  incarnation: string;
+  epoch: number;
+  /** The stream is CREATING until then. */
+  activeAt: number;
+  maxRecordBytes: number;
+  shards: RouteShard[];
+}

@@ -1,0 +1,109 @@
+/**
+ * The isolate's shard-map cache. Writes and reads route with it instead of
+ * asking the control plane on every request. An entry is trusted until a shard
+ * says it is gone or closed (the stream was deleted, recreated or resharded);
+ * the caller then asks for a fresh map with `refresh: true` and retries.
+ */
+import { type Scope, parseStreamArn } from "../../src/kinesis/arn.js";
+import { KinesisError, streamNotFound } from "../../src/kinesis/errors.js";
+import { findRange, type HashKeyRange } from "../../src/kinesis/hash-key.js";
+import type { Route, RouteShard } from "../control/types.js";
+import { unwrap } from "../rpc.js";
+import { controlStub } from "../stubs.js";
+
+/** A route with its open shards' ranges as big integers, sorted for binary search. */
+export interface CachedRoute extends Route {
+  readonly streamName: string;
+  readonly openRanges: readonly (HashKeyRange & { readonly shard: RouteShard })[];
+}
+
+const cache = new Map<string, Promise<CachedRoute>>();
+/** Bounds the cache so an isolate that sees many streams cannot grow without limit. */
+const MAX_ENTRIES = 10_000;
+
+function key(scope: Scope, name: string): string {
+  return `${scope.account}/${scope.region}/${name}`;
+}
+
+async function load(env: Env, scope: Scope, name: string): Promise<CachedRoute> {
+  const route = unwrap(await controlStub(env, scope.account, scope.region).route(scope, name));
+  const openRanges = route.shards
+    .filter((s) => s.open)
+    .map((shard) => ({ start: BigInt(shard.startingHashKey), end: BigInt(shard.endingHashKey), shard }))
+    .sort((a, b) => (a.start < b.start ? -1 : 1));
+  return { ...route, streamName: name, openRanges };
+}
+
+/**
+ * The route of an ACTIVE (or UPDATING) stream, or ResourceNotFoundException.
+ *
+ * @example
+ * const route = await routeOf(env, scope, "demo");
+ * const shard = shardForKey(route, partitionKeyHash("user-1"));
+ */
+export async function routeOf(
+  env: Env,
+  scope: Scope,
+  name: string,
+  options: { refresh?: boolean } = {},
+): Promise<CachedRoute> {
+  const k = key(scope, name);
+  let entry = options.refresh ? undefined : cache.get(k);
+  if (!entry) {
+    if (cache.size >= MAX_ENTRIES) cache.clear();
+    entry = load(env, scope, name);
+    cache.set(k, entry);
+    // A failed load is not cached: the stream may exist on the next call.
+    entry.catch(() => {
+      if (cache.get(k) === entry) cache.delete(k);
+    });
+  }
+  const route = await entry;
+  if (Date.now() < route.activeAt) {
+    // Still CREATING: writes and reads are refused, as AWS refuses them.
+    cache.delete(k);
+    throw streamNotFound(name, scope.account);
+  }
+  return route;
+}
+
+/** Drops a stream's cached map (after this isolate deleted or created it). */
+export function forgetRoute(scope: Scope, name: string): void {
+  cache.delete(key(scope, name));
+}
+
+/** The open shard whose hash key range holds `hashKey`. */
+export function shardForKey(route: CachedRoute, hashKey: bigint): RouteShard {
+  const found = route.openRanges[findRange(route.openRanges, hashKey)];
+  if (!found) {
+    // Open shards always cover the whole space; a gap is an internal fault.
+    throw new Error(`No open shard of ${route.streamName} holds hash key ${hashKey}`);
+  }
+  return found.shard;
+}
+
+/**
+ * The stream an operation names, from StreamName or StreamARN (the model allows
+ * either, or both when they agree).
+ */
+export function streamNameOf(scope: Scope, input: { StreamName?: string; StreamARN?: string }): string {
+  const { StreamName, StreamARN } = input;
+  if (StreamARN !== undefined) {
+    const arn = parseStreamArn(StreamARN);
+    if (!arn) throw new KinesisError("InvalidArgumentException", `Invalid StreamARN ${StreamARN}.`);
+    if (arn.account !== scope.account || arn.region !== scope.region) {
+      throw streamNotFound(arn.name, arn.account);
+    }
+    if (StreamName !== undefined && StreamName !== arn.name) {
+      throw new KinesisError(
+        "InvalidArgumentException",
+        `StreamName ${StreamName} and StreamARN ${StreamARN} name different streams.`,
+      );
+    }
+    return arn.name;
+  }
+  if (StreamName === undefined) {
+    throw new KinesisError("InvalidArgumentException", "Either StreamName or StreamARN must be provided.");
+  }
+  return StreamName;
+}

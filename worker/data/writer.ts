@@ -1,0 +1,116 @@
+/**
+ * The write path shared by PutRecord and PutRecords: hash each key once,
+ * group the records by shard, make one append call per shard in parallel
+ * (each one SQLite transaction), and merge the answers back in request order.
+ */
+import type { Scope } from "../../src/kinesis/arn.js";
+import { KinesisError } from "../../src/kinesis/errors.js";
+import { MAX_HASH_KEY, partitionKeyHash } from "../../src/kinesis/hash-key.js";
+import type { AppendEntry } from "../shard/types.js";
+import { isClosed, isGone } from "../shard/types.js";
+import { shardStub } from "../stubs.js";
+import { type CachedRoute, routeOf, shardForKey } from "./routes.js";
+
+export interface WriteEntry {
+  readonly Data: Uint8Array;
+  readonly PartitionKey: string;
+  readonly ExplicitHashKey?: string;
+}
+
+export interface WriteResult {
+  readonly ShardId: string;
+  readonly SequenceNumber: string;
+}
+
+/** The hash key of an entry: its ExplicitHashKey, or the MD5 of its partition key. */
+export function hashKeyOf(entry: WriteEntry): bigint {
+  if (entry.ExplicitHashKey === undefined) return partitionKeyHash(entry.PartitionKey);
+  const key = BigInt(entry.ExplicitHashKey);
+  if (key > MAX_HASH_KEY) {
+    // AWS's wording.
+    throw new KinesisError(
+      "InvalidArgumentException",
+      `Invalid ExplicitHashKey. ExplicitHashKey must be in the range: [0, 2^128-1]. Specified value was ${entry.ExplicitHashKey}`,
+    );
+  }
+  return key;
+}
+
+/**
+ * Rejects data longer than the stream's maximum record size, in the words AWS
+ * uses for the same constraint.
+ */
+export function checkRecordSizes(route: CachedRoute, entries: readonly WriteEntry[], pathOf: (i: number) => string): void {
+  const errors: string[] = [];
+  entries.forEach((entry, i) => {
+    const n = entry.Data.byteLength;
+    if (n > route.maxRecordBytes && errors.length < 10) {
+      errors.push(
+        `Value 'java.nio.HeapByteBuffer[pos=0 lim=${n} cap=${n}]' at '${pathOf(i)}' failed to satisfy constraint: Member must have length less than or equal to ${route.maxRecordBytes}`,
+      );
+    }
+  });
+  if (errors.length > 0) {
+    throw new KinesisError(
+      "ValidationException",
+      `${errors.length} validation error${errors.length > 1 ? "s" : ""} detected: ${errors.join("; ")}`,
+    );
+  }
+}
+
+/**
+ * Appends entries to the stream's shards and returns one result per entry, in
+ * order. A shard that turns out gone or closed (a stale map) makes the whole
+ * write retry once with a fresh map; entries already appended are not resent.
+ */
+export async function writeRecords(
+  env: Env,
+  scope: Scope,
+  streamName: string,
+  entries: readonly WriteEntry[],
+  hashKeys: readonly bigint[],
+  route: CachedRoute,
+): Promise<WriteResult[]> {
+  const results: (WriteResult | undefined)[] = new Array(entries.length);
+  let pending = entries.map((_, i) => i);
+  let current = route;
+  for (let attempt = 0; pending.length > 0; attempt++) {
+    if (attempt > 0) current = await routeOf(env, scope, streamName, { refresh: true });
+    if (attempt > 2) throw new KinesisError("InternalFailure", "The stream's shard map kept changing.", 500);
+    const groups = new Map<string, { shardId: string; indexes: number[]; batch: AppendEntry[] }>();
+    for (const i of pending) {
+      const shard = shardForKey(current, hashKeys[i] ?? 0n);
+      let group = groups.get(shard.shardId);
+      if (!group) {
+        group = { shardId: shard.shardId, indexes: [], batch: [] };
+        groups.set(shard.shardId, group);
+      }
+      const entry = entries[i];
+      if (!entry) continue;
+      group.indexes.push(i);
+      group.batch.push(
+        entry.ExplicitHashKey === undefined
+          ? { partitionKey: entry.PartitionKey, data: entry.Data }
+          : { partitionKey: entry.PartitionKey, explicitHashKey: entry.ExplicitHashKey, data: entry.Data },
+      );
+    }
+    const retry: number[] = [];
+    await Promise.all(
+      [...groups.values()].map(async (group) => {
+        const answer = await shardStub(env, current.incarnation, group.shardId).append(group.batch);
+        if (isGone(answer) || isClosed(answer)) {
+          retry.push(...group.indexes);
+          return;
+        }
+        group.indexes.forEach((index, k) => {
+          results[index] = { ShardId: group.shardId, SequenceNumber: answer.sequenceNumbers[k] ?? "" };
+        });
+      }),
+    );
+    pending = retry.sort((a, b) => a - b);
+  }
+  return results.map((r) => {
+    if (!r) throw new KinesisError("InternalFailure", "A record was not written.", 500);
+    return r;
+  });
+}

@@ -1,0 +1,95 @@
+/**
+ * The shard object's RPC vocabulary. Results are plain data (structured
+ * clone), never thrown errors: an RPC error loses its class on the way, so a
+ * shard reports AWS errors as `{ error }` and the Worker rebuilds them.
+ */
+import type { KinesisErrorType } from "../../src/kinesis/errors.js";
+
+/** What a shard is told about itself when its stream creates it. */
+export interface ShardConfig {
+  readonly account: string;
+  readonly region: string;
+  readonly streamName: string;
+  /** The stream incarnation (32 hex characters); shard objects are named by it. */
+  readonly incarnation: string;
+  /** The stream's epoch (ms), encoded in every sequence number. */
+  readonly epoch: number;
+  readonly shardId: string;
+  readonly shardIndex: number;
+  readonly startingHashKey: string;
+  readonly endingHashKey: string;
+  readonly parentShardId?: string;
+  readonly adjacentParentShardId?: string;
+  readonly retentionHours: number;
+  /** The stream's iterator key, hex; iterators are HMAC'd with it. */
+  readonly iteratorKey: string;
+  readonly createdAt: number;
+}
+
+/** An AWS error, as data. */
+export interface WireError {
+  readonly type: KinesisErrorType;
+  readonly message: string;
+}
+
+/** The shard no longer belongs to a live stream: it was dropped, or never created. */
+export interface Gone {
+  readonly gone: true;
+}
+
+/** The shard is closed to writes (it was split or merged). */
+export interface Closed {
+  readonly closed: true;
+}
+
+export interface AppendEntry {
+  readonly partitionKey: string;
+  readonly explicitHashKey?: string;
+  readonly data: Uint8Array;
+}
+
+export type AppendResult = { readonly sequenceNumbers: string[] } | Gone | Closed;
+
+export type ShardIteratorType =
+  | "AT_SEQUENCE_NUMBER"
+  | "AFTER_SEQUENCE_NUMBER"
+  | "TRIM_HORIZON"
+  | "LATEST"
+  | "AT_TIMESTAMP";
+
+export interface IteratorRequest {
+  readonly type: ShardIteratorType;
+  readonly sequenceNumber?: string;
+  /** AT_TIMESTAMP: milliseconds. */
+  readonly timestamp?: number;
+}
+
+export type IteratorResult = { readonly iterator: string } | Gone | { readonly error: WireError };
+
+export interface StoredRecord {
+  readonly sequenceNumber: string;
+  /** Arrival time, ms. */
+  readonly arrival: number;
+  readonly partitionKey: string;
+  readonly data: Uint8Array;
+}
+
+export type ReadResult =
+  | {
+      readonly records: StoredRecord[];
+      /** Null once a closed shard has been read to its end. */
+      readonly nextIterator: string | null;
+      readonly millisBehindLatest: number;
+    }
+  | Gone
+  | { readonly error: WireError };
+
+export function isGone(result: object): result is Gone {
+  return "gone" in result;
+}
+export function isClosed(result: object): result is Closed {
+  return "closed" in result;
+}
+export function isError(result: object): result is { error: WireError } {
+  return "error" in result;
+}
