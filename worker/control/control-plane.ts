@@ -76,7 +76,7 @@ export class ControlPlane extends DurableObject<Env> {
   }
 
   #numberVar(name: "CREATE_STREAM_MS" | "DELETE_STREAM_MS" | "SHARD_LIMIT", fallback: number): number {
-    const value = Number(this.env[name as keyof Env]);
+    const value = Number(this.env[name]);
     return Number.isFinite(value) && value >= 0 ? value : fallback;
   }
 
@@ -171,6 +171,8 @@ export class ControlPlane extends DurableObject<Env> {
     await Promise.all(configs.map((config) => shardStub(this.env, incarnation, config.shardId).init(config)));
 
     if (this.#stream(name, this.clock())) {
+      // Another CreateStream of this name won while the shards were being made.
+      await Promise.all(configs.map((config) => shardStub(this.env, incarnation, config.shardId).drop()));
       return error("ResourceInUseException", `Stream ${name} under account ${scope.account} already exists.`);
     }
     const sql = this.ctx.storage.sql;
