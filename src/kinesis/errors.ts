@@ -25,9 +25,16 @@ export class KinesisError extends Error {
     return this.status >= 500 ? "server" : "client";
   }
 
-  /** The body fields AWS JSON and CBOR errors carry. Message-less errors send none. */
-  toBody(): { __type: string; message?: string } {
-    return this.message ? { __type: this.type, message: this.message } : { __type: this.type };
+  /**
+   * The body fields AWS JSON and CBOR errors carry. Message-less errors send
+   * none. AWS's front end spells the field "Message" in a SerializationException
+   * (its deserializer's error) and "message" everywhere else.
+   */
+  toBody(): { __type: string; message?: string; Message?: string } {
+    if (!this.message) return { __type: this.type };
+    return this.type === "SerializationException"
+      ? { __type: this.type, Message: this.message }
+      : { __type: this.type, message: this.message };
   }
 }
 

@@ -193,6 +193,9 @@ function coerce(shape: Shape, value: unknown): unknown {
       if (typeof value === "string") {
         throw serialization("class java.lang.String can not be converted to milliseconds since epoch");
       }
+      if (typeof value === "boolean") {
+        throw serialization("class java.lang.Boolean can not be converted to milliseconds since epoch");
+      }
       throw wrongType(value, "Date", "a");
     case "list":
       if (!Array.isArray(value)) {
@@ -207,9 +210,11 @@ function coerce(shape: Shape, value: unknown): unknown {
         if (Array.isArray(value)) throw serialization("Start of list found where not expected");
         throw serialization("Expected map or null");
       }
-      const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(value)) out[k] = v == null ? null : coerce(shape.value, v);
-      return out;
+      // Built with fromEntries, which defines properties, so that a key named
+      // "__proto__" stays an entry instead of invoking the prototype setter.
+      return Object.fromEntries(
+        Object.entries(value).map(([k, v]) => [k, v == null ? null : coerce(shape.value, v)]),
+      );
     }
     case "structure": {
       if (value === null || typeof value !== "object" || Array.isArray(value)) {
@@ -303,6 +308,12 @@ function check(shape: Shape, value: unknown, path: string, errors: string[]): vo
     if (shape.required) fail(errors, shape, value, path, "Member must not be null");
     return;
   }
+  // AWS reports a string's pattern before its length ("Value '' at 'streamName'
+  // ... pattern: [a-zA-Z0-9_.-]+; Value '' at 'streamName' ... length greater
+  // than or equal to 1"), as kinesalite's tests against AWS record.
+  if (shape.kind === "string" && shape.pattern !== undefined && !compiled(shape.pattern).test(value as string)) {
+    fail(errors, shape, value, path, `Member must satisfy regular expression pattern: ${stripAnchors(shape.pattern)}`);
+  }
   switch (shape.kind) {
     case "string":
     case "blob":
@@ -337,34 +348,96 @@ function check(shape: Shape, value: unknown, path: string, errors: string[]): vo
   }
   switch (shape.kind) {
     case "string":
-      if (shape.pattern !== undefined && !compiled(shape.pattern).test(value as string)) {
-        fail(
-          errors,
-          shape,
-          value,
-          path,
-          `Member must satisfy regular expression pattern: ${stripAnchors(shape.pattern)}`,
-        );
-      }
       if (shape.enum !== undefined && !shape.enum.includes(value as string)) {
         fail(errors, shape, value, path, `Member must satisfy enum value set: [${shape.enum.join(", ")}]`);
       }
       return;
-    case "list":
-      (value as unknown[]).forEach((item, i) => {
-        check(shape.member, item, `${path}.${i + 1}.member`, errors);
-      });
-      return;
-    case "map":
-      for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-        check(shape.key, k, `${path}.${k}.key`, errors);
-        check(shape.value, v, `${path}.${k}.value`, errors);
+    case "list": {
+      // AWS descends into structure items ('records.1.member.partitionKey'),
+      // but reports scalar items that break their constraints once, at the
+      // list, listing every constraint of the member shape.
+      const items = value as unknown[];
+      if (shape.member.kind === "structure") {
+        // The model's lists are not @sparse: a null structure item is missing.
+        const member = { ...shape.member, required: true };
+        items.forEach((item, i) => {
+          check(member, item, `${path}.${i + 1}.member`, errors);
+        });
+      } else {
+        // Nor are null scalar items allowed; they break the member's rules.
+        const nulls = items.some((item) => item == null);
+        if (nulls || items.some((item) => !satisfies(shape.member, item))) {
+          const rule = `Member must satisfy constraint: [${rules(shape.member, nulls)}]`;
+          fail(errors, shape, value, path, rule);
+        }
       }
       return;
+    }
+    case "map": {
+      // Likewise keys and scalar values are reported once, at the map;
+      // structure values are descended into as 'path.<key>.member'.
+      const entries = Object.entries(value as Record<string, unknown>);
+      if (entries.some(([k]) => !satisfies(shape.key, k))) {
+        const rule = `Map keys must satisfy constraint: [${rules(shape.key)}]`;
+        fail(errors, shape, value, path, rule);
+      }
+      if (shape.value.kind === "structure") {
+        const member = { ...shape.value, required: true };
+        for (const [k, v] of entries) check(member, v, `${path}.${k}.member`, errors);
+      } else {
+        const nulls = entries.some(([, v]) => v == null);
+        if (nulls || entries.some(([, v]) => !satisfies(shape.value, v))) {
+          const rule = `Map value must satisfy constraint: [${rules(shape.value, nulls)}]`;
+          fail(errors, shape, value, path, rule);
+        }
+      }
+      return;
+    }
     case "structure":
       checkMembers(shape, value as Record<string, unknown>, `${path}.`, errors);
       return;
     default:
       return;
   }
+}
+
+/** Whether a value meets every constraint of its shape. */
+function satisfies(shape: Shape, value: unknown): boolean {
+  const found: string[] = [];
+  check(shape, value, "", found);
+  return found.length === 0;
+}
+
+const LENGTH = "Member must have length";
+const VALUE = "Member must have value";
+
+/**
+ * Every constraint a shape declares, as AWS lists them inside "must satisfy
+ * constraint: [...]"; `notNull` adds the rule that a null item broke.
+ */
+function rules(shape: Shape, notNull = false): string {
+  const out: string[] = [];
+  switch (shape.kind) {
+    case "string":
+    case "blob":
+    case "list":
+    case "map":
+      if (shape.max !== undefined) out.push(`${LENGTH} less than or equal to ${shape.max}`);
+      if (shape.min !== undefined) out.push(`${LENGTH} greater than or equal to ${shape.min}`);
+      if (shape.kind === "string" && shape.pattern !== undefined) {
+        out.push(`Member must satisfy regular expression pattern: ${stripAnchors(shape.pattern)}`);
+      }
+      if (shape.kind === "string" && shape.enum !== undefined) {
+        out.push(`Member must satisfy enum value set: [${shape.enum.join(", ")}]`);
+      }
+      break;
+    case "integer":
+      if (shape.max !== undefined) out.push(`${VALUE} less than or equal to ${shape.max}`);
+      if (shape.min !== undefined) out.push(`${VALUE} greater than or equal to ${shape.min}`);
+      break;
+    default:
+      break;
+  }
+  if (shape.required || notNull) out.push("Member must not be null");
+  return out.join(", ");
 }

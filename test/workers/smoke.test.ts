@@ -1,7 +1,0 @@
-import { exports } from "cloudflare:workers";
-import { expect, it } from "vitest";
-it("answers", async () => {
-  const res = await exports.default.fetch("http://x/");
-  expect(await res.text()).toBe("ok");
-  expect(typeof (Uint8Array as unknown as {fromBase64?: unknown}).fromBase64).toBe("function");
-});
