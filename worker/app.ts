@@ -21,11 +21,17 @@ type AppEnv = { Bindings: Env; Variables: { requestId: string; codec: Codec } };
 export const MAX_BODY_BYTES = 20 * 1024 * 1024;
 
 /** Content types whose bodies are AWS JSON. */
-const JSON_TYPES = new Set(["application/x-amz-json-1.1", "application/x-amz-json-1.0", "application/json"]);
+const JSON_TYPES = new Set([
+  "application/x-amz-json-1.1",
+  "application/x-amz-json-1.0",
+  "application/json",
+]);
 
 /** The protocol-level refusals AWS answers outside the JSON protocol, as bare XML. */
 function xmlError(status: 403 | 404, type: string, message?: string): Response {
-  const body = message ? `<${type}>\n  <Message>${message}</Message>\n</${type}>\n` : `<${type}/>\n`;
+  const body = message
+    ? `<${type}>\n  <Message>${message}</Message>\n</${type}>\n`
+    : `<${type}/>\n`;
   return new Response(body, { status });
 }
 
@@ -41,13 +47,22 @@ app.all("*", async (c) => {
   // 1. Protocol: method, content type, target.
   const operation = operationOf(request.headers.get("x-amz-target"));
   if (request.method !== "POST") {
-    return xmlError(403, "AccessDeniedException", "Unable to determine service/operation name to be authorized");
+    return xmlError(
+      403,
+      "AccessDeniedException",
+      "Unable to determine service/operation name to be authorized",
+    );
   }
-  const contentType = (request.headers.get("content-type") ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
+  const contentType =
+    (request.headers.get("content-type") ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
   if (!JSON_TYPES.has(contentType)) {
     return request.headers.get("x-amz-target")
       ? xmlError(404, "UnknownOperationException")
-      : xmlError(403, "AccessDeniedException", "Unable to determine service/operation name to be authorized");
+      : xmlError(
+          403,
+          "AccessDeniedException",
+          "Unable to determine service/operation name to be authorized",
+        );
   }
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (declared > MAX_BODY_BYTES) throw tooLarge();
@@ -74,7 +89,10 @@ app.all("*", async (c) => {
 
   // 5. The action: existence, state, and the work.
   const output = await action.handle(input, { env: c.env, scope, requestId: c.get("requestId") });
-  return new Response(jsonCodec.encode(output), { headers: { "content-type": jsonCodec.contentType } });
+  // Operations whose output is the model's Unit (CreateStream, DeleteStream)
+  // answer with an empty body, as AWS does.
+  const encoded = Object.keys(output).length === 0 ? "" : jsonCodec.encode(output);
+  return new Response(encoded, { headers: { "content-type": jsonCodec.contentType } });
 });
 
 app.onError((error, c) => {
@@ -97,7 +115,10 @@ function tooLarge(): KinesisError {
 }
 
 function notImplemented(operation: Operation): KinesisError {
-  return new KinesisError("UnknownOperationException", `Operation ${operation} is not supported by this endpoint yet.`);
+  return new KinesisError(
+    "UnknownOperationException",
+    `Operation ${operation} is not supported by this endpoint yet.`,
+  );
 }
 
 /** Reads the body as bytes (never as text: workerd warns on non-text types), within the limit. */

@@ -21,16 +21,21 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 
 export function encodePageToken(token: PageToken): string {
-  return encodeBase64(encoder.encode(JSON.stringify([token.scope, token.after, token.state ?? "", token.issuedAt])));
+  return encodeBase64(
+    encoder.encode(JSON.stringify([token.scope, token.after, token.state ?? "", token.issuedAt])),
+  );
 }
 
 /** The token's content, or undefined when it is not one of ours. */
 export function decodePageToken(text: string): PageToken | undefined {
   try {
-    const parsed: unknown = JSON.parse(decoder.decode(decodeBase64Strict(text, (why) => new Error(why))));
+    const parsed: unknown = JSON.parse(
+      decoder.decode(decodeBase64Strict(text, (why) => new Error(why))),
+    );
     if (!Array.isArray(parsed) || parsed.length !== 4) return undefined;
     const [scope, after, state, issuedAt] = parsed as unknown[];
-    if (typeof scope !== "string" || typeof after !== "string" || typeof state !== "string") return undefined;
+    if (typeof scope !== "string" || typeof after !== "string" || typeof state !== "string")
+      return undefined;
     if (typeof issuedAt !== "number") return undefined;
     return { scope, after, issuedAt, ...(state ? { state } : {}) };
   } catch {

@@ -40,7 +40,8 @@ export function formatSequenceNumber(parts: SequenceParts): string {
 
 /** The parts of a sequence number this service minted, or undefined for any other string. */
 export function parseSequenceNumber(value: string): SequenceParts | undefined {
-  if (value.length !== LENGTH || !value.startsWith(PREFIX) || !/^\d+$/.test(value)) return undefined;
+  if (value.length !== LENGTH || !value.startsWith(PREFIX) || !/^\d+$/.test(value))
+    return undefined;
   return {
     epoch: Number(value.slice(2, 16)),
     shardIndex: Number(value.slice(16, 26)),

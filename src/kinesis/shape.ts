@@ -159,7 +159,12 @@ function wrongType(value: unknown, target: string, article: "a" | "an"): Kinesis
   if (typeof value === "object") {
     return serialization("Start of structure or map found where not expected.");
   }
-  const javaClass = typeof value === "number" ? "java.math.BigDecimal" : typeof value === "boolean" ? "java.lang.Boolean" : "java.lang.String";
+  const javaClass =
+    typeof value === "number"
+      ? "java.math.BigDecimal"
+      : typeof value === "boolean"
+        ? "java.lang.Boolean"
+        : "java.lang.String";
   return serialization(`class ${javaClass} can not be converted to ${article} ${target}`);
 }
 
@@ -169,7 +174,8 @@ function coerce(shape: Shape, value: unknown): unknown {
       if (typeof value !== "string") throw wrongType(value, "String", "an");
       return value;
     case "integer":
-      if (typeof value !== "number" || !Number.isFinite(value)) throw wrongType(value, "Integer", "an");
+      if (typeof value !== "number" || !Number.isFinite(value))
+        throw wrongType(value, "Integer", "an");
       // Jackson truncates a JSON fraction when it reads an int.
       return Math.trunc(value);
     case "boolean":
@@ -185,16 +191,22 @@ function coerce(shape: Shape, value: unknown): unknown {
       if (value instanceof Uint8Array) return value; // CBOR byte strings arrive decoded
       if (typeof value !== "string") throw wrongType(value, "Blob", "a");
       return decodeBase64Strict(value, (reason) =>
-        serialization(`'${value.length > 64 ? `${value.slice(0, 64)}...` : value}' can not be converted to a Blob: ${reason}`),
+        serialization(
+          `'${value.length > 64 ? `${value.slice(0, 64)}...` : value}' can not be converted to a Blob: ${reason}`,
+        ),
       );
     case "timestamp":
       if (value instanceof Date) return value;
       if (typeof value === "number" && Number.isFinite(value)) return new Date(value * 1000);
       if (typeof value === "string") {
-        throw serialization("class java.lang.String can not be converted to milliseconds since epoch");
+        throw serialization(
+          "class java.lang.String can not be converted to milliseconds since epoch",
+        );
       }
       if (typeof value === "boolean") {
-        throw serialization("class java.lang.Boolean can not be converted to milliseconds since epoch");
+        throw serialization(
+          "class java.lang.Boolean can not be converted to milliseconds since epoch",
+        );
       }
       throw wrongType(value, "Date", "a");
     case "list":
@@ -311,8 +323,18 @@ function check(shape: Shape, value: unknown, path: string, errors: string[]): vo
   // AWS reports a string's pattern before its length ("Value '' at 'streamName'
   // ... pattern: [a-zA-Z0-9_.-]+; Value '' at 'streamName' ... length greater
   // than or equal to 1"), as kinesalite's tests against AWS record.
-  if (shape.kind === "string" && shape.pattern !== undefined && !compiled(shape.pattern).test(value as string)) {
-    fail(errors, shape, value, path, `Member must satisfy regular expression pattern: ${stripAnchors(shape.pattern)}`);
+  if (
+    shape.kind === "string" &&
+    shape.pattern !== undefined &&
+    !compiled(shape.pattern).test(value as string)
+  ) {
+    fail(
+      errors,
+      shape,
+      value,
+      path,
+      `Member must satisfy regular expression pattern: ${stripAnchors(shape.pattern)}`,
+    );
   }
   switch (shape.kind) {
     case "string":
@@ -326,20 +348,44 @@ function check(shape: Shape, value: unknown, path: string, errors: string[]): vo
             ? Object.keys(value as object).length
             : (value as { length: number }).length;
       if (shape.max !== undefined && length > shape.max) {
-        fail(errors, shape, value, path, `Member must have length less than or equal to ${shape.max}`);
+        fail(
+          errors,
+          shape,
+          value,
+          path,
+          `Member must have length less than or equal to ${shape.max}`,
+        );
       }
       if (shape.min !== undefined && length < shape.min) {
-        fail(errors, shape, value, path, `Member must have length greater than or equal to ${shape.min}`);
+        fail(
+          errors,
+          shape,
+          value,
+          path,
+          `Member must have length greater than or equal to ${shape.min}`,
+        );
       }
       break;
     }
     case "integer": {
       const n = value as number;
       if (shape.min !== undefined && n < shape.min) {
-        fail(errors, shape, value, path, `Member must have value greater than or equal to ${shape.min}`);
+        fail(
+          errors,
+          shape,
+          value,
+          path,
+          `Member must have value greater than or equal to ${shape.min}`,
+        );
       }
       if (shape.max !== undefined && n > shape.max) {
-        fail(errors, shape, value, path, `Member must have value less than or equal to ${shape.max}`);
+        fail(
+          errors,
+          shape,
+          value,
+          path,
+          `Member must have value less than or equal to ${shape.max}`,
+        );
       }
       return;
     }
@@ -349,7 +395,13 @@ function check(shape: Shape, value: unknown, path: string, errors: string[]): vo
   switch (shape.kind) {
     case "string":
       if (shape.enum !== undefined && !shape.enum.includes(value as string)) {
-        fail(errors, shape, value, path, `Member must satisfy enum value set: [${shape.enum.join(", ")}]`);
+        fail(
+          errors,
+          shape,
+          value,
+          path,
+          `Member must satisfy enum value set: [${shape.enum.join(", ")}]`,
+        );
       }
       return;
     case "list": {

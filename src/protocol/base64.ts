@@ -29,9 +29,15 @@ const nativeTo = (Uint8Array.prototype as unknown as NativeToBase64).toBase64;
  */
 export function decodeBase64Strict(text: string, reject: (reason: string) => Error): Uint8Array {
   if (text.length % 4 !== 0) {
-    throw reject(`Base64 encoded length is expected a multiple of 4 bytes but found: ${text.length}`);
+    throw reject(
+      `Base64 encoded length is expected a multiple of 4 bytes but found: ${text.length}`,
+    );
   }
-  const end = text.endsWith("==") ? text.length - 2 : text.endsWith("=") ? text.length - 1 : text.length;
+  const end = text.endsWith("==")
+    ? text.length - 2
+    : text.endsWith("=")
+      ? text.length - 1
+      : text.length;
   for (let i = 0; i < end; i++) {
     const c = text.charCodeAt(i);
     if (c >= 128 || LOOKUP[c] === -1) {

@@ -4,9 +4,9 @@
  * (native `toBase64` where present) and partition-key hashing, in real Chromium.
  */
 import { describe, expect, it } from "vitest";
-import { decodeBase64Strict, encodeBase64 } from "../../src/protocol/base64.js";
 import { partitionKeyHash } from "../../src/kinesis/hash-key.js";
 import { formatSequenceNumber, parseSequenceNumber } from "../../src/kinesis/sequence-number.js";
+import { decodeBase64Strict, encodeBase64 } from "../../src/protocol/base64.js";
 
 describe("the core in Chromium", () => {
   it("encodes and strictly decodes base64 as the Worker does", () => {

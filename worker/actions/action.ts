@@ -17,6 +17,8 @@ export interface Action<S extends StructureShape = StructureShape, O extends obj
  * @example
  * export default defineAction({ input: struct({}), async handle() { return {}; } });
  */
-export function defineAction<S extends StructureShape, O extends object>(action: Action<S, O>): Action<S, O> {
+export function defineAction<S extends StructureShape, O extends object>(
+  action: Action<S, O>,
+): Action<S, O> {
   return action;
 }

@@ -17,11 +17,16 @@ export default defineAction({
   }),
   async handle(input, { env, scope }) {
     const mode = input.StreamModeDetails?.StreamMode ?? "PROVISIONED";
-    const request =
-      input.ShardCount === undefined
-        ? { name: input.StreamName, mode }
-        : { name: input.StreamName, mode, shardCount: input.ShardCount };
-    const result = unwrap(await controlStub(env, scope.account, scope.region).createStream(scope, request));
+    const request: { name: string; mode: typeof mode; shardCount?: number; maxRecordKib?: number } =
+      {
+        name: input.StreamName,
+        mode,
+      };
+    if (input.ShardCount !== undefined) request.shardCount = input.ShardCount;
+    if (input.MaxRecordSizeInKiB !== undefined) request.maxRecordKib = input.MaxRecordSizeInKiB;
+    const result = unwrap(
+      await controlStub(env, scope.account, scope.region).createStream(scope, request),
+    );
     forgetRoute(scope, input.StreamName);
     return result;
   },

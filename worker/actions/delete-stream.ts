@@ -15,7 +15,9 @@ export default defineAction({
   }),
   async handle(input, { env, scope }) {
     const name = streamNameOf(scope, input);
-    const result = unwrap(await controlStub(env, scope.account, scope.region).deleteStream(scope, name));
+    const result = unwrap(
+      await controlStub(env, scope.account, scope.region).deleteStream(scope, name),
+    );
     forgetRoute(scope, name);
     return result;
   },

@@ -14,6 +14,8 @@ export default defineAction({
   }),
   async handle(input, { env, scope }) {
     const name = streamNameOf(scope, input);
-    return unwrap(await controlStub(env, scope.account, scope.region).describeStreamSummary(scope, name));
+    return unwrap(
+      await controlStub(env, scope.account, scope.region).describeStreamSummary(scope, name),
+    );
   },
 });

@@ -18,7 +18,10 @@ export default defineAction({
     const name = streamNameOf(scope, input);
     const page: { limit?: number; exclusiveStartShardId?: string } = {};
     if (input.Limit !== undefined) page.limit = input.Limit;
-    if (input.ExclusiveStartShardId !== undefined) page.exclusiveStartShardId = input.ExclusiveStartShardId;
-    return unwrap(await controlStub(env, scope.account, scope.region).describeStream(scope, name, page));
+    if (input.ExclusiveStartShardId !== undefined)
+      page.exclusiveStartShardId = input.ExclusiveStartShardId;
+    return unwrap(
+      await controlStub(env, scope.account, scope.region).describeStream(scope, name, page),
+    );
   },
 });

@@ -2,8 +2,8 @@ import { listLimit, streamTarget } from "../../src/kinesis/constraints.js";
 import { KinesisError, shardNotFound } from "../../src/kinesis/errors.js";
 import type { GetRecordsOutput } from "../../src/kinesis/model.js";
 import { formatShardId } from "../../src/kinesis/sequence-number.js";
-import { parseIterator } from "../../src/kinesis/shard-iterator.js";
 import { required, string, struct } from "../../src/kinesis/shape.js";
+import { parseIterator } from "../../src/kinesis/shard-iterator.js";
 import { unwrap } from "../rpc.js";
 import { isGone } from "../shard/types.js";
 import { shardStub } from "../stubs.js";
@@ -25,7 +25,10 @@ export default defineAction({
     const claims = parseIterator(input.ShardIterator);
     if (!claims) throw new KinesisError("InvalidArgumentException", "Invalid ShardIterator.");
     const shardId = formatShardId(claims.shardIndex);
-    const answer = await shardStub(env, claims.incarnation, shardId).read(input.ShardIterator, input.Limit ?? 10000);
+    const answer = await shardStub(env, claims.incarnation, shardId).read(
+      input.ShardIterator,
+      input.Limit ?? 10000,
+    );
     if (isGone(answer)) throw shardNotFound(shardId, claims.streamName, scope.account);
     const { records, nextIterator, millisBehindLatest } = unwrap(answer);
     const out: GetRecordsOutput = {

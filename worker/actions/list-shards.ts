@@ -1,4 +1,10 @@
-import { listLimit, nextToken, shardId, streamTarget, when } from "../../src/kinesis/constraints.js";
+import {
+  listLimit,
+  nextToken,
+  shardId,
+  streamTarget,
+  when,
+} from "../../src/kinesis/constraints.js";
 import { KinesisError } from "../../src/kinesis/errors.js";
 import { required, string, struct, timestamp } from "../../src/kinesis/shape.js";
 import type { ListShardsRequest } from "../control/types.js";
@@ -37,7 +43,10 @@ export default defineAction({
     if (input.NextToken !== undefined) {
       // A NextToken carries the stream and the position; AWS refuses both together.
       if (input.StreamName !== undefined || input.StreamARN !== undefined) {
-        throw new KinesisError("InvalidArgumentException", "NextToken and StreamName cannot be provided together.");
+        throw new KinesisError(
+          "InvalidArgumentException",
+          "NextToken and StreamName cannot be provided together.",
+        );
       }
       if (input.ExclusiveStartShardId !== undefined) {
         throw new KinesisError(
@@ -47,9 +56,17 @@ export default defineAction({
       }
       request.nextToken = input.NextToken;
     } else {
+      if (input.StreamName === undefined && input.StreamARN === undefined) {
+        // AWS's wording.
+        throw new KinesisError(
+          "InvalidArgumentException",
+          "Either NextToken or StreamName should be provided.",
+        );
+      }
       request.streamName = streamNameOf(scope, input);
     }
-    if (input.ExclusiveStartShardId !== undefined) request.exclusiveStartShardId = input.ExclusiveStartShardId;
+    if (input.ExclusiveStartShardId !== undefined)
+      request.exclusiveStartShardId = input.ExclusiveStartShardId;
     if (input.MaxResults !== undefined) request.maxResults = input.MaxResults;
     if (input.StreamCreationTimestamp !== undefined) {
       request.streamCreationTimestamp = input.StreamCreationTimestamp.getTime();

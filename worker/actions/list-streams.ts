@@ -14,7 +14,8 @@ export default defineAction({
   async handle(input, { env, scope }) {
     const page: { limit?: number; exclusiveStartStreamName?: string; nextToken?: string } = {};
     if (input.Limit !== undefined) page.limit = input.Limit;
-    if (input.ExclusiveStartStreamName !== undefined) page.exclusiveStartStreamName = input.ExclusiveStartStreamName;
+    if (input.ExclusiveStartStreamName !== undefined)
+      page.exclusiveStartStreamName = input.ExclusiveStartStreamName;
     if (input.NextToken !== undefined) page.nextToken = input.NextToken;
     return unwrap(await controlStub(env, scope.account, scope.region).listStreams(scope, page));
   },

@@ -1,4 +1,9 @@
-import { hashKey, partitionKey, sequenceNumber, streamTarget } from "../../src/kinesis/constraints.js";
+import {
+  hashKey,
+  partitionKey,
+  sequenceNumber,
+  streamTarget,
+} from "../../src/kinesis/constraints.js";
 import type { PutRecordOutput } from "../../src/kinesis/model.js";
 import { blob, required, struct } from "../../src/kinesis/shape.js";
 import { routeOf, streamNameOf } from "../data/routes.js";

@@ -1,4 +1,9 @@
-import { MAX_PUT_RECORDS_BYTES, hashKey, partitionKey, streamTarget } from "../../src/kinesis/constraints.js";
+import {
+  hashKey,
+  MAX_PUT_RECORDS_BYTES,
+  partitionKey,
+  streamTarget,
+} from "../../src/kinesis/constraints.js";
 import { KinesisError } from "../../src/kinesis/errors.js";
 import type { PutRecordsOutput } from "../../src/kinesis/model.js";
 import { blob, list, required, struct } from "../../src/kinesis/shape.js";

@@ -9,7 +9,11 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import { streamArn } from "../../src/kinesis/arn.js";
-import { DEFAULT_RETENTION_HOURS, type StreamMode } from "../../src/kinesis/constraints.js";
+import {
+  DEFAULT_MAX_RECORD_BYTES,
+  DEFAULT_RETENTION_HOURS,
+  type StreamMode,
+} from "../../src/kinesis/constraints.js";
 import { evenRanges } from "../../src/kinesis/hash-key.js";
 import type {
   ListShardsOutput,
@@ -19,12 +23,16 @@ import type {
   StreamDescriptionSummary,
   StreamStatus,
 } from "../../src/kinesis/model.js";
-import { decodePageToken, encodePageToken, NEXT_TOKEN_LIFETIME_MS } from "../../src/kinesis/page-token.js";
+import {
+  decodePageToken,
+  encodePageToken,
+  NEXT_TOKEN_LIFETIME_MS,
+} from "../../src/kinesis/page-token.js";
 import { formatSequenceNumber, formatShardId } from "../../src/kinesis/sequence-number.js";
 import { bytesToHex } from "../../src/kinesis/shard-iterator.js";
-import { shardStub } from "../stubs.js";
 import type { ShardConfig, WireError } from "../shard/types.js";
 import { migrate } from "../storage/migrate.js";
+import { shardStub } from "../stubs.js";
 import { CONTROL_MIGRATIONS } from "./schema.js";
 import type { ListShardsRequest, Route, ScopeRef } from "./types.js";
 
@@ -75,7 +83,10 @@ export class ControlPlane extends DurableObject<Env> {
     ctx.blockConcurrencyWhile(async () => migrate(ctx.storage.sql, CONTROL_MIGRATIONS));
   }
 
-  #numberVar(name: "CREATE_STREAM_MS" | "DELETE_STREAM_MS" | "SHARD_LIMIT", fallback: number): number {
+  #numberVar(
+    name: "CREATE_STREAM_MS" | "DELETE_STREAM_MS" | "SHARD_LIMIT",
+    fallback: number,
+  ): number {
     const value = Number(this.env[name]);
     return Number.isFinite(value) && value >= 0 ? value : fallback;
   }
@@ -84,7 +95,10 @@ export class ControlPlane extends DurableObject<Env> {
   #purge(now: number): void {
     const sql = this.ctx.storage.sql;
     const gone = sql
-      .exec<{ name: string }>("SELECT name FROM streams WHERE deleting_until IS NOT NULL AND deleting_until <= ?", now)
+      .exec<{ name: string }>(
+        "SELECT name FROM streams WHERE deleting_until IS NOT NULL AND deleting_until <= ?",
+        now,
+      )
       .toArray();
     for (const { name } of gone) {
       sql.exec("DELETE FROM shards WHERE stream = ?", name);
@@ -94,7 +108,9 @@ export class ControlPlane extends DurableObject<Env> {
 
   #stream(name: string, now: number): StreamRow | undefined {
     this.#purge(now);
-    return this.ctx.storage.sql.exec<StreamRow>("SELECT * FROM streams WHERE name = ?", name).toArray()[0];
+    return this.ctx.storage.sql
+      .exec<StreamRow>("SELECT * FROM streams WHERE name = ?", name)
+      .toArray()[0];
   }
 
   #status(row: StreamRow, now: number): StreamStatus {
@@ -110,24 +126,33 @@ export class ControlPlane extends DurableObject<Env> {
   }
 
   #notFound(scope: ScopeRef, name: string): { error: WireError } {
-    return error("ResourceNotFoundException", `Stream ${name} under account ${scope.account} not found.`);
+    return error(
+      "ResourceNotFoundException",
+      `Stream ${name} under account ${scope.account} not found.`,
+    );
   }
 
   /** CreateStream. */
   async createStream(
     scope: ScopeRef,
-    request: { name: string; shardCount?: number; mode: StreamMode },
+    request: { name: string; shardCount?: number; mode: StreamMode; maxRecordKib?: number },
   ): Promise<Result<Record<string, never>>> {
     const now = this.clock();
     const { name, mode } = request;
     if (this.#stream(name, now)) {
-      return error("ResourceInUseException", `Stream ${name} under account ${scope.account} already exists.`);
+      return error(
+        "ResourceInUseException",
+        `Stream ${name} under account ${scope.account} already exists.`,
+      );
     }
     let shardCount: number;
     if (mode === "ON_DEMAND") {
       shardCount = ON_DEMAND_SHARDS;
     } else if (request.shardCount === undefined) {
-      return error("InvalidArgumentException", "ShardCount is required for a stream in PROVISIONED mode.");
+      return error(
+        "InvalidArgumentException",
+        "ShardCount is required for a stream in PROVISIONED mode.",
+      );
     } else {
       shardCount = request.shardCount;
     }
@@ -145,7 +170,9 @@ export class ControlPlane extends DurableObject<Env> {
 
     // The epoch goes into every sequence number; keeping it strictly rising
     // per scope means a recreated stream never accepts its predecessor's numbers.
-    const lastEpoch = this.ctx.storage.sql.exec<{ e: number | null }>("SELECT MAX(epoch) AS e FROM streams").one().e;
+    const lastEpoch = this.ctx.storage.sql
+      .exec<{ e: number | null }>("SELECT MAX(epoch) AS e FROM streams")
+      .one().e;
     const storedEpoch = (await this.ctx.storage.get<number>("last-epoch")) ?? 0;
     const epoch = Math.max(now, (lastEpoch ?? 0) + 1, storedEpoch + 1);
     const incarnation = bytesToHex(crypto.getRandomValues(new Uint8Array(16)));
@@ -168,19 +195,26 @@ export class ControlPlane extends DurableObject<Env> {
 
     // The shards exist before the stream is visible, so no write can reach an
     // uninitialised shard.
-    await Promise.all(configs.map((config) => shardStub(this.env, incarnation, config.shardId).init(config)));
+    await Promise.all(
+      configs.map((config) => shardStub(this.env, incarnation, config.shardId).init(config)),
+    );
 
     if (this.#stream(name, this.clock())) {
       // Another CreateStream of this name won while the shards were being made.
-      await Promise.all(configs.map((config) => shardStub(this.env, incarnation, config.shardId).drop()));
-      return error("ResourceInUseException", `Stream ${name} under account ${scope.account} already exists.`);
+      await Promise.all(
+        configs.map((config) => shardStub(this.env, incarnation, config.shardId).drop()),
+      );
+      return error(
+        "ResourceInUseException",
+        `Stream ${name} under account ${scope.account} already exists.`,
+      );
     }
     const sql = this.ctx.storage.sql;
     this.ctx.storage.transactionSync(() => {
       sql.exec(
         `INSERT INTO streams (name, incarnation, epoch, created_at, active_at, deleting_until, status, mode,
            retention_hours, max_record_kib, iterator_key, next_shard_index)
-         VALUES (?, ?, ?, ?, ?, NULL, 'ACTIVE', ?, ?, 1024, ?, ?)`,
+         VALUES (?, ?, ?, ?, ?, NULL, 'ACTIVE', ?, ?, ?, ?, ?)`,
         name,
         incarnation,
         epoch,
@@ -188,6 +222,7 @@ export class ControlPlane extends DurableObject<Env> {
         now + this.#numberVar("CREATE_STREAM_MS", 500),
         mode,
         DEFAULT_RETENTION_HOURS,
+        request.maxRecordKib ?? DEFAULT_MAX_RECORD_BYTES / 1024,
         iteratorKey,
         shardCount,
       );
@@ -220,14 +255,19 @@ export class ControlPlane extends DurableObject<Env> {
       now + this.#numberVar("DELETE_STREAM_MS", 500),
       name,
     );
-    await Promise.all(shards.map((shard) => shardStub(this.env, row.incarnation, shard.shard_id).drop()));
+    await Promise.all(
+      shards.map((shard) => shardStub(this.env, row.incarnation, shard.shard_id).drop()),
+    );
     return {};
   }
 
   #shardOut(row: StreamRow, shard: ShardRow): ShardOut {
     const out: ShardOut = {
       ShardId: shard.shard_id,
-      HashKeyRange: { StartingHashKey: shard.starting_hash_key, EndingHashKey: shard.ending_hash_key },
+      HashKeyRange: {
+        StartingHashKey: shard.starting_hash_key,
+        EndingHashKey: shard.ending_hash_key,
+      },
       SequenceNumberRange: {
         StartingSequenceNumber: formatSequenceNumber({
           epoch: row.epoch,
@@ -238,7 +278,8 @@ export class ControlPlane extends DurableObject<Env> {
     };
     if (shard.parent_shard_id) out.ParentShardId = shard.parent_shard_id;
     if (shard.adjacent_parent_shard_id) out.AdjacentParentShardId = shard.adjacent_parent_shard_id;
-    if (shard.ending_sequence_number) out.SequenceNumberRange.EndingSequenceNumber = shard.ending_sequence_number;
+    if (shard.ending_sequence_number)
+      out.SequenceNumberRange.EndingSequenceNumber = shard.ending_sequence_number;
     return out;
   }
 
@@ -306,7 +347,7 @@ export class ControlPlane extends DurableObject<Env> {
     let after = page.exclusiveStartStreamName ?? "";
     if (page.nextToken !== undefined) {
       const token = decodePageToken(page.nextToken);
-      if (!token || token.scope !== "") return error("InvalidArgumentException", "Invalid NextToken.");
+      if (token?.scope !== "") return error("InvalidArgumentException", "Invalid NextToken.");
       if (now - token.issuedAt > NEXT_TOKEN_LIFETIME_MS) {
         return error("ExpiredNextTokenException", "The NextToken has expired.");
       }
@@ -314,7 +355,11 @@ export class ControlPlane extends DurableObject<Env> {
     }
     const limit = Math.min(page.limit ?? 100, 100);
     const rows = this.ctx.storage.sql
-      .exec<StreamRow>("SELECT * FROM streams WHERE name > ? ORDER BY name LIMIT ?", after, limit + 1)
+      .exec<StreamRow>(
+        "SELECT * FROM streams WHERE name > ? ORDER BY name LIMIT ?",
+        after,
+        limit + 1,
+      )
       .toArray();
     const pageRows = rows.slice(0, limit);
     const hasMore = rows.length > limit;
@@ -330,7 +375,8 @@ export class ControlPlane extends DurableObject<Env> {
         StreamCreationTimestamp: new Date(r.created_at),
       })),
     };
-    if (hasMore && last) out.NextToken = encodePageToken({ scope: "", after: last.name, issuedAt: now });
+    if (hasMore && last)
+      out.NextToken = encodePageToken({ scope: "", after: last.name, issuedAt: now });
     return out;
   }
 
@@ -340,7 +386,8 @@ export class ControlPlane extends DurableObject<Env> {
     let { streamName, exclusiveStartShardId, filter } = request;
     if (request.nextToken !== undefined) {
       const token = decodePageToken(request.nextToken);
-      if (!token || token.scope === "") return error("InvalidArgumentException", "Invalid NextToken.");
+      if (!token || token.scope === "")
+        return error("InvalidArgumentException", "Invalid NextToken.");
       if (now - token.issuedAt > NEXT_TOKEN_LIFETIME_MS) {
         return error("ExpiredNextTokenException", "The NextToken has expired.");
       }
@@ -348,7 +395,8 @@ export class ControlPlane extends DurableObject<Env> {
       exclusiveStartShardId = token.after || undefined;
       filter = token.state ? (JSON.parse(token.state) as ListShardsRequest["filter"]) : undefined;
     }
-    if (streamName === undefined) return error("InvalidArgumentException", "Either StreamName or StreamARN must be provided.");
+    if (streamName === undefined)
+      return error("InvalidArgumentException", "Either StreamName or StreamARN must be provided.");
     const row = this.#stream(streamName, now);
     if (!row) return this.#notFound(scope, streamName);
     if (
@@ -358,25 +406,11 @@ export class ControlPlane extends DurableObject<Env> {
       return this.#notFound(scope, streamName);
     }
     const trimHorizon = now - row.retention_hours * 3_600_000;
-    const shards = this.#shards(streamName).filter((s) => {
-      if (exclusiveStartShardId !== undefined && s.shard_id <= exclusiveStartShardId) return false;
-      if (!filter) return true;
-      const openAt = (t: number) => s.created_at <= t && (s.closed_at === null || s.closed_at > t);
-      switch (filter.type) {
-        case "AFTER_SHARD_ID":
-          return filter.shardId === undefined || s.shard_id > filter.shardId;
-        case "AT_TRIM_HORIZON":
-          return openAt(Math.max(trimHorizon, row.created_at));
-        case "FROM_TRIM_HORIZON":
-          return s.closed_at === null || s.closed_at > trimHorizon;
-        case "AT_LATEST":
-          return s.closed_at === null;
-        case "AT_TIMESTAMP":
-          return openAt(Math.max(filter.timestamp ?? now, row.created_at));
-        case "FROM_TIMESTAMP":
-          return s.closed_at === null || s.closed_at > (filter.timestamp ?? now);
-      }
-    });
+    const shards = this.#shards(streamName).filter(
+      (s) =>
+        (exclusiveStartShardId === undefined || s.shard_id > exclusiveStartShardId) &&
+        (!filter || matchesFilter(s, filter, { now, trimHorizon, createdAt: row.created_at })),
+    );
     const limit = Math.min(request.maxResults ?? 1000, 1000);
     const pageShards = shards.slice(0, limit);
     const out: ListShardsOutput = { Shards: pageShards.map((s) => this.#shardOut(row, s)) };
@@ -410,5 +444,34 @@ export class ControlPlane extends DurableObject<Env> {
         open: s.closed_at === null,
       })),
     };
+  }
+}
+
+/**
+ * Whether a shard passes a ListShards ShardFilter. A shard is open at time t
+ * when it was created by then and not yet closed.
+ */
+function matchesFilter(
+  shard: ShardRow,
+  filter: NonNullable<ListShardsRequest["filter"]>,
+  at: { now: number; trimHorizon: number; createdAt: number },
+): boolean {
+  const openAt = (t: number) =>
+    shard.created_at <= t && (shard.closed_at === null || shard.closed_at > t);
+  switch (filter.type) {
+    case "AFTER_SHARD_ID":
+      return filter.shardId === undefined || shard.shard_id > filter.shardId;
+    case "AT_TRIM_HORIZON":
+      return openAt(Math.max(at.trimHorizon, at.createdAt));
+    case "FROM_TRIM_HORIZON":
+      return shard.closed_at === null || shard.closed_at > at.trimHorizon;
+    case "AT_LATEST":
+      return shard.closed_at === null;
+    case "AT_TIMESTAMP":
+      return openAt(Math.max(filter.timestamp ?? at.now, at.createdAt));
+    case "FROM_TIMESTAMP":
+      return shard.closed_at === null || shard.closed_at > (filter.timestamp ?? at.now);
+    default:
+      return false;
   }
 }

@@ -4,7 +4,7 @@
  * says it is gone or closed (the stream was deleted, recreated or resharded);
  * the caller then asks for a fresh map with `refresh: true` and retries.
  */
-import { type Scope, parseStreamArn } from "../../src/kinesis/arn.js";
+import { parseStreamArn, type Scope } from "../../src/kinesis/arn.js";
 import { KinesisError, streamNotFound } from "../../src/kinesis/errors.js";
 import { findRange, type HashKeyRange } from "../../src/kinesis/hash-key.js";
 import type { Route, RouteShard } from "../control/types.js";
@@ -29,7 +29,11 @@ async function load(env: Env, scope: Scope, name: string): Promise<CachedRoute> 
   const route = unwrap(await controlStub(env, scope.account, scope.region).route(scope, name));
   const openRanges = route.shards
     .filter((s) => s.open)
-    .map((shard) => ({ start: BigInt(shard.startingHashKey), end: BigInt(shard.endingHashKey), shard }))
+    .map((shard) => ({
+      start: BigInt(shard.startingHashKey),
+      end: BigInt(shard.endingHashKey),
+      shard,
+    }))
     .sort((a, b) => (a.start < b.start ? -1 : 1));
   return { ...route, streamName: name, openRanges };
 }
@@ -86,7 +90,10 @@ export function shardForKey(route: CachedRoute, hashKey: bigint): RouteShard {
  * The stream an operation names, from StreamName or StreamARN (the model allows
  * either, or both when they agree).
  */
-export function streamNameOf(scope: Scope, input: { StreamName?: string; StreamARN?: string }): string {
+export function streamNameOf(
+  scope: Scope,
+  input: { StreamName?: string; StreamARN?: string },
+): string {
   const { StreamName, StreamARN } = input;
   if (StreamARN !== undefined) {
     const arn = parseStreamArn(StreamARN);
@@ -103,7 +110,10 @@ export function streamNameOf(scope: Scope, input: { StreamName?: string; StreamA
     return arn.name;
   }
   if (StreamName === undefined) {
-    throw new KinesisError("InvalidArgumentException", "Either StreamName or StreamARN must be provided.");
+    throw new KinesisError(
+      "InvalidArgumentException",
+      "Either StreamName or StreamARN must be provided.",
+    );
   }
   return StreamName;
 }

@@ -40,7 +40,11 @@ export function hashKeyOf(entry: WriteEntry): bigint {
  * Rejects data longer than the stream's maximum record size, in the words AWS
  * uses for the same constraint.
  */
-export function checkRecordSizes(route: CachedRoute, entries: readonly WriteEntry[], pathOf: (i: number) => string): void {
+export function checkRecordSizes(
+  route: CachedRoute,
+  entries: readonly WriteEntry[],
+  pathOf: (i: number) => string,
+): void {
   const errors: string[] = [];
   entries.forEach((entry, i) => {
     const n = entry.Data.byteLength;
@@ -76,7 +80,8 @@ export async function writeRecords(
   let current = route;
   for (let attempt = 0; pending.length > 0; attempt++) {
     if (attempt > 0) current = await routeOf(env, scope, streamName, { refresh: true });
-    if (attempt > 2) throw new KinesisError("InternalFailure", "The stream's shard map kept changing.", 500);
+    if (attempt > 2)
+      throw new KinesisError("InternalFailure", "The stream's shard map kept changing.", 500);
     const groups = new Map<string, { shardId: string; indexes: number[]; batch: AppendEntry[] }>();
     for (const i of pending) {
       const shard = shardForKey(current, hashKeys[i] ?? 0n);
@@ -91,7 +96,11 @@ export async function writeRecords(
       group.batch.push(
         entry.ExplicitHashKey === undefined
           ? { partitionKey: entry.PartitionKey, data: entry.Data }
-          : { partitionKey: entry.PartitionKey, explicitHashKey: entry.ExplicitHashKey, data: entry.Data },
+          : {
+              partitionKey: entry.PartitionKey,
+              explicitHashKey: entry.ExplicitHashKey,
+              data: entry.Data,
+            },
       );
     }
     const retry: number[] = [];
@@ -103,7 +112,10 @@ export async function writeRecords(
           return;
         }
         group.indexes.forEach((index, k) => {
-          results[index] = { ShardId: group.shardId, SequenceNumber: answer.sequenceNumbers[k] ?? "" };
+          results[index] = {
+            ShardId: group.shardId,
+            SequenceNumber: answer.sequenceNumbers[k] ?? "",
+          };
         });
       }),
     );

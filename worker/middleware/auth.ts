@@ -38,16 +38,28 @@ export function regionOf(request: Request): string {
       if (!params.get(name)) missing += `Authorization header requires '${name}' parameter. `;
     }
     if (!request.headers.has("x-amz-date") && !request.headers.has("date")) {
-      missing += "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. ";
+      missing +=
+        "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. ";
     }
-    if (missing) throw new KinesisError("IncompleteSignatureException", `${missing}Authorization=${header}`);
+    if (missing)
+      throw new KinesisError("IncompleteSignatureException", `${missing}Authorization=${header}`);
     credential = params.get("Credential");
   } else {
     let missing = "";
-    for (const name of ["X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Signature", "X-Amz-SignedHeaders", "X-Amz-Date"]) {
+    for (const name of [
+      "X-Amz-Algorithm",
+      "X-Amz-Credential",
+      "X-Amz-Signature",
+      "X-Amz-SignedHeaders",
+      "X-Amz-Date",
+    ]) {
       if (!query.get(name)) missing += `AWS query-string parameters must include '${name}'. `;
     }
-    if (missing) throw new KinesisError("IncompleteSignatureException", `${missing}Re-examine the query-string parameters.`);
+    if (missing)
+      throw new KinesisError(
+        "IncompleteSignatureException",
+        `${missing}Re-examine the query-string parameters.`,
+      );
     credential = query.get("X-Amz-Credential") ?? undefined;
   }
   // Credential=<key id>/<date>/<region>/<service>/aws4_request

@@ -1,7 +1,8 @@
 import type { MiddlewareHandler } from "hono";
 
 /** Headers a browser client may read from responses. */
-const EXPOSED = "x-amzn-RequestId,x-amzn-ErrorType,x-amzn-ErrorMessage,x-amz-request-id,x-amz-id-2,Date";
+const EXPOSED =
+  "x-amzn-RequestId,x-amzn-ErrorType,x-amzn-ErrorMessage,x-amz-request-id,x-amz-id-2,Date";
 
 /**
  * CORS for browsers calling the API directly: preflights are answered with

@@ -13,9 +13,13 @@
 import { DurableObject } from "cloudflare:workers";
 import { ITERATOR_LIFETIME_MS, MAX_GET_RECORDS_BYTES } from "../../src/kinesis/constraints.js";
 import { javaDate } from "../../src/kinesis/java-date.js";
-import { formatSequenceNumber, formatShardId, parseSequenceNumber } from "../../src/kinesis/sequence-number.js";
-import { IteratorSigner } from "./iterator-signer.js";
+import {
+  formatSequenceNumber,
+  formatShardId,
+  parseSequenceNumber,
+} from "../../src/kinesis/sequence-number.js";
 import { hasTable, migrate } from "../storage/migrate.js";
+import { IteratorSigner } from "./iterator-signer.js";
 import { SHARD_MIGRATIONS } from "./schema.js";
 import type {
   AppendEntry,
@@ -81,7 +85,9 @@ export class Shard extends DurableObject<Env> {
         last_arrival: number;
         status: string;
         ending_position: number | null;
-      }>("SELECT config, next_position, last_arrival, status, ending_position FROM meta WHERE id = 1")
+      }>(
+        "SELECT config, next_position, last_arrival, status, ending_position FROM meta WHERE id = 1",
+      )
       .toArray()[0];
     if (!row) {
       this.#state = undefined;
@@ -168,7 +174,11 @@ export class Shard extends DurableObject<Env> {
         }
         position++;
       }
-      sql.exec("UPDATE meta SET next_position = ?, last_arrival = ? WHERE id = 1", position, arrival);
+      sql.exec(
+        "UPDATE meta SET next_position = ?, last_arrival = ? WHERE id = 1",
+        position,
+        arrival,
+      );
     });
     state.nextPosition = first + entries.length;
     state.lastArrival = arrival;
@@ -201,6 +211,14 @@ export class Shard extends DurableObject<Env> {
           : state.nextPosition;
       case "AT_TIMESTAMP": {
         const at = request.timestamp ?? 0;
+        const now = this.clock();
+        if (!(at <= now)) {
+          // AWS's wording for a timestamp in the future.
+          return {
+            type: "InvalidArgumentException",
+            message: `The timestampInMillis parameter cannot be greater than the currentTimestampInMillis. timestampInMillis: ${at}, currentTimestampInMillis: ${now}`,
+          };
+        }
         const row = this.ctx.storage.sql
           .exec<{ position: number }>(
             "SELECT position FROM records WHERE arrival >= ? ORDER BY arrival, position LIMIT 1",
@@ -216,7 +234,10 @@ export class Shard extends DurableObject<Env> {
         const parts = parseSequenceNumber(text);
         // The wording of these three errors is AWS's.
         if (!parts) {
-          return { type: "InvalidArgumentException", message: `StartingSequenceNumber ${text} ${where} is invalid.` };
+          return {
+            type: "InvalidArgumentException",
+            message: `StartingSequenceNumber ${text} ${where} is invalid.`,
+          };
         }
         if (parts.shardIndex !== config.shardIndex) {
           return {
@@ -262,7 +283,10 @@ export class Shard extends DurableObject<Env> {
     }
 
     const start = Number(claims.position);
-    const end = state.status === "CLOSED" && state.endingPosition !== null ? state.endingPosition : Number.MAX_SAFE_INTEGER;
+    const end =
+      state.status === "CLOSED" && state.endingPosition !== null
+        ? state.endingPosition
+        : Number.MAX_SAFE_INTEGER;
     const records: StoredRecord[] = [];
     let bytes = 0;
     let next = start;
@@ -293,8 +317,11 @@ export class Shard extends DurableObject<Env> {
 
     const tip = state.nextPosition;
     const caughtUp = next >= tip;
-    const millisBehindLatest = caughtUp ? 0 : Math.max(0, now - (lastArrival ?? this.#arrivalAt(next) ?? now));
-    const finished = state.status === "CLOSED" && state.endingPosition !== null && next > state.endingPosition;
+    const millisBehindLatest = caughtUp
+      ? 0
+      : Math.max(0, now - (lastArrival ?? this.#arrivalAt(next) ?? now));
+    const finished =
+      state.status === "CLOSED" && state.endingPosition !== null && next > state.endingPosition;
     return {
       records,
       nextIterator: finished ? null : await this.#sign(state, next),
@@ -317,7 +344,10 @@ export class Shard extends DurableObject<Env> {
 
   #arrivalAt(position: number): number | undefined {
     return this.ctx.storage.sql
-      .exec<{ arrival: number }>("SELECT arrival FROM records WHERE position >= ? ORDER BY position LIMIT 1", position)
+      .exec<{ arrival: number }>(
+        "SELECT arrival FROM records WHERE position >= ? ORDER BY position LIMIT 1",
+        position,
+      )
       .toArray()[0]?.arrival;
   }
 

@@ -9,7 +9,9 @@
  */
 export function migrate(sql: SqlStorage, migrations: readonly string[]): void {
   sql.exec("CREATE TABLE IF NOT EXISTS migrations (version INTEGER PRIMARY KEY)");
-  const row = sql.exec<{ version: number | null }>("SELECT MAX(version) AS version FROM migrations").one();
+  const row = sql
+    .exec<{ version: number | null }>("SELECT MAX(version) AS version FROM migrations")
+    .one();
   for (let version = (row.version ?? 0) + 1; version <= migrations.length; version++) {
     sql.exec(migrations[version - 1] ?? "");
     sql.exec("INSERT INTO migrations (version) VALUES (?)", version);
@@ -19,6 +21,11 @@ export function migrate(sql: SqlStorage, migrations: readonly string[]): void {
 /** Whether this object has ever been initialised (its tables exist). */
 export function hasTable(sql: SqlStorage, name: string): boolean {
   return (
-    sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = ?", name).one().n > 0
+    sql
+      .exec<{ n: number }>(
+        "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = ?",
+        name,
+      )
+      .one().n > 0
   );
 }

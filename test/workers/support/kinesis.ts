@@ -2,7 +2,9 @@
  * Calls the Worker the way an AWS client does: POST / with X-Amz-Target and
  * an AWS JSON 1.1 body, signed enough to carry a credential scope.
  */
-import { exports } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
+import { expect } from "vitest";
+import { encodeBase64 } from "../../../src/protocol/base64.js";
 
 export interface Answer {
   status: number;
@@ -12,13 +14,22 @@ export interface Answer {
   text: string;
 }
 
+/** The account every stream of the tests lives in (wrangler.toml's ACCOUNT_ID). */
+export const ACCOUNT = "000000000000";
+
 export const AUTH =
   "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261127/us-east-1/kinesis/aws4_request, SignedHeaders=host;x-amz-date;x-amz-target, Signature=0000";
+
+export interface CallOptions {
+  headers?: Record<string, string>;
+  raw?: string;
+  region?: string;
+}
 
 export async function call(
   operation: string,
   body: unknown,
-  options: { headers?: Record<string, string>; raw?: string; region?: string } = {},
+  options: CallOptions = {},
 ): Promise<Answer> {
   const headers: Record<string, string> = {
     "content-type": "application/x-amz-json-1.1",
@@ -32,6 +43,11 @@ export async function call(
     headers,
     body: options.raw ?? JSON.stringify(body),
   });
+  return answerOf(res);
+}
+
+/** Reads a response the way `call` does. */
+export async function answerOf(res: Response): Promise<Answer> {
   const bytes = new Uint8Array(await res.arrayBuffer());
   const text = new TextDecoder().decode(bytes);
   let parsed: Record<string, unknown> = {};
@@ -44,9 +60,14 @@ export async function call(
 }
 
 /** Calls and expects success; returns the body. */
-export async function ok(operation: string, body: unknown, region?: string): Promise<Record<string, unknown>> {
+export async function ok(
+  operation: string,
+  body: unknown,
+  region?: string,
+): Promise<Record<string, unknown>> {
   const answer = await call(operation, body, region ? { region } : {});
-  if (answer.status !== 200) throw new Error(`${operation} failed: ${answer.status} ${answer.text}`);
+  if (answer.status !== 200)
+    throw new Error(`${operation} failed: ${answer.status} ${answer.text}`);
   return answer.body;
 }
 
@@ -54,5 +75,343 @@ let counter = 0;
 /** A stream name no other test uses. */
 export function uniqueName(prefix = "stream"): string {
   counter++;
-  return `${prefix}-${Date.now().toString(36)}-${counter}`;
+  return `${prefix}-${Date.now().toString(36)}-${crypto.randomUUID().slice(0, 8)}-${counter}`;
+}
+
+/**
+ * Expects `operation` with `body` to fail with exactly this status, `__type`
+ * and message, and with the headers every AWS error carries.
+ */
+export async function expectError(
+  operation: string,
+  body: unknown,
+  type: string,
+  message: string | undefined,
+  options: CallOptions & { status?: number } = {},
+): Promise<void> {
+  const answer = await call(operation, body, options);
+  expectFailure(answer, type, message, options.status);
+}
+
+/** Checks an answer is the JSON error `type` with `message`, in AWS's form. */
+export function expectFailure(
+  answer: Answer,
+  type: string,
+  message: string | undefined,
+  status = 400,
+): void {
+  const expected: Record<string, string> = { __type: type };
+  // AWS's serialization errors spell the field "Message"; every other error "message".
+  if (message !== undefined)
+    expected[type === "SerializationException" ? "Message" : "message"] = message;
+  expect({ status: answer.status, body: answer.body }).toEqual({ status, body: expected });
+  expect(answer.headers.get("x-amzn-ErrorType")).toBe(type);
+  expect(answer.headers.get("x-amzn-RequestId")).toMatch(UUID);
+}
+
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** Expects a ValidationException listing exactly these failures, counted as AWS counts them. */
+export async function expectValidation(
+  operation: string,
+  body: unknown,
+  failures: readonly string[],
+): Promise<void> {
+  const n = failures.length;
+  await expectError(
+    operation,
+    body,
+    "ValidationException",
+    `${n} validation error${n === 1 ? "" : "s"} detected: ${failures.join("; ")}`,
+  );
+}
+
+/** One constraint failure, in AWS's words. `value` is rendered as given (quote it yourself). */
+export function failure(value: string, path: string, rule: string): string {
+  return `Value ${value} at '${path}' failed to satisfy constraint: ${rule}`;
+}
+
+export const rule = {
+  notNull: "Member must not be null",
+  minLength: (n: number) => `Member must have length greater than or equal to ${n}`,
+  maxLength: (n: number) => `Member must have length less than or equal to ${n}`,
+  minValue: (n: number) => `Member must have value greater than or equal to ${n}`,
+  maxValue: (n: number) => `Member must have value less than or equal to ${n}`,
+  pattern: (p: string) => `Member must satisfy regular expression pattern: ${p}`,
+  enum: (values: readonly string[]) => `Member must satisfy enum value set: [${values.join(", ")}]`,
+} as const;
+
+/** The model's patterns, as AWS shows them in messages (without anchors). */
+export const PATTERN = {
+  streamName: "[a-zA-Z0-9_.-]+",
+  shardId: "[a-zA-Z0-9_.-]+",
+  streamArn: "arn:aws.*:kinesis:.*:\\d{12}:stream/\\S+",
+  streamId: "[a-z0-9]{20}-[a-z0-9]{3}",
+  sequenceNumber: "0|([1-9]\\d{0,128})",
+  hashKey: "0|([1-9]\\d{0,38})",
+} as const;
+
+export type JsonKind =
+  | "String"
+  | "Integer"
+  | "Boolean"
+  | "Blob"
+  | "Timestamp"
+  | "List"
+  | "Map"
+  | "Structure";
+
+/**
+ * How the messages name a JSON number. kinesalite's latest recordings of AWS
+ * say "com.amazon.coral.value.json.numbers.TruncatingBigNumber"; the service
+ * (src/kinesis/shape.ts) says this, older AWS's wording.
+ */
+const NUMBER_CLASS = "java.math.BigDecimal";
+
+/** For each JSON type a member does not accept: a value of that type and AWS's SerializationException message. */
+export function wrongTypes(kind: JsonKind): [unknown, string][] {
+  const list: [unknown, string] = [[], "Start of list found where not expected"];
+  const struct: [unknown, string] = [{}, "Start of structure or map found where not expected."];
+  switch (kind) {
+    case "String":
+      return [
+        [true, "class java.lang.Boolean can not be converted to an String"],
+        [23, `class ${NUMBER_CLASS} can not be converted to an String`],
+        [34.56, `class ${NUMBER_CLASS} can not be converted to an String`],
+        list,
+        struct,
+      ];
+    case "Integer":
+      return [
+        ["23", "class java.lang.String can not be converted to an Integer"],
+        [true, "class java.lang.Boolean can not be converted to an Integer"],
+        list,
+        struct,
+      ];
+    case "Boolean":
+      return [
+        ["23", "'23' can not be converted to an Boolean"],
+        [23, `class ${NUMBER_CLASS} can not be converted to an Boolean`],
+        list,
+        struct,
+      ];
+    case "Blob":
+      return [
+        [true, "class java.lang.Boolean can not be converted to a Blob"],
+        [23, `class ${NUMBER_CLASS} can not be converted to a Blob`],
+        list,
+        struct,
+        [
+          "23456",
+          "'23456' can not be converted to a Blob: Base64 encoded length is expected a multiple of 4 bytes but found: 5",
+        ],
+        ["=+/=", "'=+/=' can not be converted to a Blob: Invalid Base64 character: '='"],
+        [
+          "+/+=",
+          "'+/+=' can not be converted to a Blob: Invalid last non-pad Base64 character dectected",
+        ],
+      ];
+    case "Timestamp":
+      return [
+        ["23", "class java.lang.String can not be converted to milliseconds since epoch"],
+        [true, "class java.lang.Boolean can not be converted to milliseconds since epoch"],
+        list,
+        struct,
+      ];
+    case "List":
+      return [
+        ["23", "Expected list or null"],
+        [true, "Expected list or null"],
+        [23, "Expected list or null"],
+        struct,
+      ];
+    case "Map":
+      return [
+        ["23", "Expected map or null"],
+        [true, "Expected map or null"],
+        [23, "Expected map or null"],
+        list,
+      ];
+    case "Structure":
+      return [["23", "Expected null"], [true, "Expected null"], [23, "Expected null"], list];
+  }
+}
+
+/**
+ * Puts `value` at `path` ("Records.0.Data": member Records, item 0, member
+ * Data) of an otherwise empty body.
+ */
+export function bodyWith(path: string, value: unknown): Record<string, unknown> {
+  const pieces = path.split(".");
+  const root: Record<string, unknown> = {};
+  let node: Record<string, unknown> | unknown[] = root;
+  for (let i = 0; i < pieces.length; i++) {
+    const piece = pieces[i] ?? "";
+    const last = i === pieces.length - 1;
+    const next: Record<string, unknown> | unknown[] | unknown = last
+      ? value
+      : pieces[i + 1] === "0"
+        ? []
+        : {};
+    if (Array.isArray(node)) node[0] = next;
+    else node[piece] = next;
+    if (!last) node = next as Record<string, unknown> | unknown[];
+  }
+  return root;
+}
+
+/** Expects every wrong JSON type at `path` to be refused with AWS's SerializationException. */
+export async function expectWrongTypes(
+  operation: string,
+  path: string,
+  kind: JsonKind,
+): Promise<void> {
+  for (const [value, message] of wrongTypes(kind)) {
+    await expectError(operation, bodyWith(path, value), "SerializationException", message);
+  }
+}
+
+/** Base64 of bytes, as AWS JSON carries blobs. */
+export function b64(data: Uint8Array | string): string {
+  return encodeBase64(typeof data === "string" ? new TextEncoder().encode(data) : data);
+}
+
+/** Decodes a base64 blob from a response. */
+export function unb64(text: unknown): Uint8Array {
+  if (typeof text !== "string") throw new Error(`not base64: ${String(text)}`);
+  const binary = atob(text);
+  return Uint8Array.from(binary, (c) => c.charCodeAt(0));
+}
+
+/** Polls until `check` returns a value (not undefined), or gives up after `timeoutMs`. */
+export async function waitFor<T>(
+  check: () => Promise<T | undefined>,
+  what: string,
+  timeoutMs = 5000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await scheduler.wait(10);
+  }
+}
+
+/** The stream's status, or undefined when it does not exist. */
+export async function streamStatus(name: string, region?: string): Promise<string | undefined> {
+  const answer = await call(
+    "DescribeStreamSummary",
+    { StreamName: name },
+    region ? { region } : {},
+  );
+  if (answer.status !== 200) return undefined;
+  const summary = answer.body.StreamDescriptionSummary as { StreamStatus: string };
+  return summary.StreamStatus;
+}
+
+/** Creates a stream and waits until it is ACTIVE. */
+export async function createStream(
+  name: string,
+  shardCount: number,
+  region?: string,
+): Promise<void> {
+  await ok("CreateStream", { StreamName: name, ShardCount: shardCount }, region);
+  await waitFor(
+    async () => ((await streamStatus(name, region)) === "ACTIVE" ? true : undefined),
+    `${name} to become ACTIVE`,
+  );
+}
+
+/** Deletes a stream and waits until it is gone. */
+export async function deleteStream(name: string, region?: string): Promise<void> {
+  await ok("DeleteStream", { StreamName: name }, region);
+  await waitFor(
+    async () => ((await streamStatus(name, region)) === undefined ? true : undefined),
+    `${name} to be deleted`,
+  );
+}
+
+/** The hash key of a partition key: its MD5 read as an unsigned 128-bit big-endian integer. */
+export async function md5HashKey(partitionKey: string): Promise<bigint> {
+  const digest = new Uint8Array(
+    await crypto.subtle.digest("MD5", new TextEncoder().encode(partitionKey)),
+  );
+  let hex = "0x";
+  for (const byte of digest) hex += byte.toString(16).padStart(2, "0");
+  return BigInt(hex);
+}
+
+/** 2^128 - 1. */
+export const MAX_HASH_KEY = (1n << 128n) - 1n;
+
+/** A shard as ListShards and DescribeStream describe it. */
+export interface ShardDescription {
+  ShardId: string;
+  HashKeyRange: { StartingHashKey: string; EndingHashKey: string };
+  SequenceNumberRange: { StartingSequenceNumber: string; EndingSequenceNumber?: string };
+  ParentShardId?: string;
+  AdjacentParentShardId?: string;
+}
+
+/** The shards of a stream, through ListShards. */
+export async function listShards(name: string): Promise<ShardDescription[]> {
+  const body = await ok("ListShards", { StreamName: name });
+  return body.Shards as ShardDescription[];
+}
+
+/** A record as GetRecords returns it. */
+export interface RecordOut {
+  SequenceNumber: string;
+  ApproximateArrivalTimestamp: number;
+  Data: string;
+  PartitionKey: string;
+}
+
+/** An iterator of one shard. */
+export async function shardIterator(
+  name: string,
+  shardId: string,
+  type: string,
+  extra: Record<string, unknown> = {},
+): Promise<string> {
+  const body = await ok("GetShardIterator", {
+    StreamName: name,
+    ShardId: shardId,
+    ShardIteratorType: type,
+    ...extra,
+  });
+  const iterator = body.ShardIterator;
+  if (typeof iterator !== "string") throw new Error("no ShardIterator");
+  return iterator;
+}
+
+/** One GetRecords call. */
+export async function getRecords(
+  iterator: string,
+  limit?: number,
+): Promise<{ Records: RecordOut[]; NextShardIterator?: string; MillisBehindLatest: number }> {
+  const body = await ok(
+    "GetRecords",
+    limit === undefined ? { ShardIterator: iterator } : { ShardIterator: iterator, Limit: limit },
+  );
+  return body as unknown as {
+    Records: RecordOut[];
+    NextShardIterator?: string;
+    MillisBehindLatest: number;
+  };
+}
+
+/** The incarnation the control plane gave a stream (it names the stream's shard objects). */
+export async function incarnationOf(name: string, region = "us-east-1"): Promise<string> {
+  const control = env.CONTROL.get(env.CONTROL.idFromName(`${ACCOUNT}/${region}`));
+  const route = await control.route({ account: ACCOUNT, region }, name);
+  if ("error" in route) throw new Error(route.error.message);
+  return route.incarnation;
+}
+
+/** The Durable Object of one shard of a live stream. */
+export async function shardObject(name: string, shardId: string) {
+  const incarnation = await incarnationOf(name);
+  return env.SHARD.get(env.SHARD.idFromName(`${incarnation}/${shardId}`));
 }

@@ -1,0 +1,412 @@
+/**
+ * The shard Durable Object on its own: its log in SQLite, its retention
+ * alarm, and what it leaves behind when dropped. Each test builds a shard of
+ * its own incarnation and talks to it over RPC, as the Worker does.
+ */
+import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import type { Shard } from "../../../worker/shard/shard.js";
+import type { AppendEntry, ShardConfig, StoredRecord } from "../../../worker/shard/types.js";
+
+const HOUR = 3_600_000;
+const MiB = 1024 * 1024;
+const encoder = new TextEncoder();
+
+function hex(bytes: number): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(bytes)), (b) =>
+    b.toString(16).padStart(2, "0"),
+  ).join("");
+}
+
+/** A shard config of a new incarnation; `overrides` adjust it. */
+function config(overrides: Partial<ShardConfig> = {}): ShardConfig {
+  return {
+    account: "000000000000",
+    region: "us-east-1",
+    streamName: "storage",
+    incarnation: hex(16),
+    epoch: Date.now(),
+    shardId: "shardId-000000000003",
+    shardIndex: 3,
+    startingHashKey: "0",
+    endingHashKey: "340282366920938463463374607431768211455",
+    retentionHours: 24,
+    iteratorKey: hex(32),
+    createdAt: Date.now(),
+    ...overrides,
+  };
+}
+
+function stubOf(cfg: ShardConfig) {
+  return env.SHARD.get(env.SHARD.idFromName(`${cfg.incarnation}/${cfg.shardId}`));
+}
+
+/** A new, initialised shard. */
+async function shard(overrides: Partial<ShardConfig> = {}) {
+  const cfg = config(overrides);
+  const stub = stubOf(cfg);
+  await stub.init(cfg);
+  return { cfg, stub };
+}
+
+type Stub = ReturnType<typeof stubOf>;
+
+/** The sequence number of a position, as the service lays them out. */
+function sequenceNumber(cfg: ShardConfig, position: number): string {
+  return `49${String(cfg.epoch).padStart(14, "0")}${String(cfg.shardIndex).padStart(10, "0")}${String(position).padStart(20, "0")}`;
+}
+
+const entry = (data: string | Uint8Array, partitionKey = "pk"): AppendEntry => ({
+  partitionKey,
+  data: typeof data === "string" ? encoder.encode(data) : data,
+});
+
+async function append(stub: Stub, entries: AppendEntry[]): Promise<string[]> {
+  const result = await stub.append(entries);
+  if (!("sequenceNumbers" in result)) throw new Error(`append answered ${JSON.stringify(result)}`);
+  return result.sequenceNumbers;
+}
+
+async function iterator(stub: Stub, request: Parameters<Shard["iterator"]>[0]): Promise<string> {
+  const result = await stub.iterator(request);
+  if (!("iterator" in result)) throw new Error(`iterator answered ${JSON.stringify(result)}`);
+  return result.iterator;
+}
+
+async function read(
+  stub: Stub,
+  token: string,
+  limit = 10_000,
+): Promise<{ records: StoredRecord[]; nextIterator: string | null; millisBehindLatest: number }> {
+  const result = await stub.read(token, limit);
+  if (!("records" in result)) throw new Error(`read answered ${JSON.stringify(result)}`);
+  return result;
+}
+
+const texts = (records: StoredRecord[]) => records.map((r) => new TextDecoder().decode(r.data));
+
+function setClock(stub: Stub, now: number): Promise<void> {
+  return runInDurableObject(stub, (instance: Shard) => {
+    instance.clock = () => now;
+  });
+}
+
+function alarmOf(stub: Stub): Promise<number | null> {
+  return runInDurableObject(stub, (_instance: Shard, state) => state.storage.getAlarm());
+}
+
+/** Random bytes; getRandomValues fills at most 64 KiB at a time. */
+function randomBytes(n: number): Uint8Array {
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i += 65536)
+    crypto.getRandomValues(out.subarray(i, Math.min(n, i + 65536)));
+  return out;
+}
+
+async function sha256(bytes: Uint8Array): Promise<string> {
+  return Array.from(new Uint8Array(await crypto.subtle.digest("SHA-256", bytes)), (b) =>
+    b.toString(16).padStart(2, "0"),
+  ).join("");
+}
+
+describe("Shard storage", () => {
+  describe("before init", () => {
+    it("answers every call as gone and keeps no storage", async () => {
+      const cfg = config();
+      const stub = stubOf(cfg);
+      expect(await stub.append([entry("x")])).toEqual({ gone: true });
+      expect(await stub.iterator({ type: "TRIM_HORIZON" })).toEqual({ gone: true });
+      expect(await stub.read("AAAA", 10)).toEqual({ gone: true });
+      expect(await stub.count()).toBe(0);
+      const tables = await runInDurableObject(stub, (_i: Shard, state) =>
+        state.storage.sql
+          .exec<{ name: string }>(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '_cf_%'",
+          )
+          .toArray(),
+      );
+      expect(tables).toEqual([]);
+    });
+  });
+
+  describe("append", () => {
+    it("returns one strictly rising sequence number per record, in order", async () => {
+      const { cfg, stub } = await shard();
+      const first = await append(
+        stub,
+        Array.from({ length: 100 }, (_, i) => entry(`r${i}`)),
+      );
+      expect(first).toEqual(Array.from({ length: 100 }, (_, i) => sequenceNumber(cfg, i + 1)));
+      const second = await append(stub, [entry("a"), entry("b")]);
+      expect(second).toEqual([sequenceNumber(cfg, 101), sequenceNumber(cfg, 102)]);
+      expect(await stub.count()).toBe(102);
+    });
+
+    it("writes a batch all or nothing", async () => {
+      const { cfg, stub } = await shard();
+      await append(stub, [entry("before")]);
+      // The third entry breaks a NOT NULL constraint, after two rows were inserted.
+      const broken = [
+        entry("1"),
+        entry("2"),
+        { partitionKey: null, data: encoder.encode("3") },
+        entry("4"),
+      ];
+      // Called inside the object, so the failure stays a local exception.
+      const outcome = await runInDurableObject(stub, async (instance: Shard) => {
+        try {
+          await instance.append(broken as unknown as AppendEntry[]);
+          return "accepted";
+        } catch (error) {
+          return String(error);
+        }
+      });
+      expect(outcome).toMatch(/NOT NULL constraint failed: records\.partition_key/);
+      expect(await stub.count()).toBe(1);
+      // No position was used up by the failed batch.
+      expect(await append(stub, [entry("after")])).toEqual([sequenceNumber(cfg, 2)]);
+      const all = await read(stub, await iterator(stub, { type: "TRIM_HORIZON" }));
+      expect(texts(all.records)).toEqual(["before", "after"]);
+    });
+
+    it("gives concurrent batches disjoint runs of positions", async () => {
+      const { cfg, stub } = await shard();
+      const batches = await Promise.all(
+        Array.from({ length: 10 }, (_, b) =>
+          append(
+            stub,
+            Array.from({ length: 10 }, (_, i) => entry(`${b}.${i}`)),
+          ),
+        ),
+      );
+      const positions = batches.flat().map((s) => Number(s.slice(-20)));
+      expect(new Set(positions).size).toBe(100);
+      expect([...positions].sort((a, b) => a - b)).toEqual(
+        Array.from({ length: 100 }, (_, i) => i + 1),
+      );
+      for (const batch of batches) {
+        const run = batch.map((s) => Number(s.slice(-20)));
+        expect(run).toEqual(Array.from({ length: 10 }, (_, i) => (run[0] ?? 0) + i));
+      }
+      // The log holds each batch contiguously, in the order of its sequence numbers.
+      const all = await read(stub, await iterator(stub, { type: "TRIM_HORIZON" }));
+      expect(all.records.map((r) => r.sequenceNumber)).toEqual(
+        Array.from({ length: 100 }, (_, i) => sequenceNumber(cfg, i + 1)),
+      );
+    });
+
+    it("keeps the partition key, and arrival times that never go back", async () => {
+      const { stub } = await shard();
+      const t = Date.now();
+      await setClock(stub, t);
+      await append(stub, [entry("a", "key-\u00e9")]);
+      await setClock(stub, t - 60_000);
+      await append(stub, [entry("b", "other")]);
+      const all = await read(stub, await iterator(stub, { type: "TRIM_HORIZON" }));
+      expect(all.records.map((r) => [r.partitionKey, r.arrival])).toEqual([
+        ["key-\u00e9", t],
+        ["other", t],
+      ]);
+    });
+  });
+
+  describe("records larger than a SQLite row", () => {
+    it("stores them in chunks and returns them byte-exact", async () => {
+      const { stub } = await shard();
+      const sizes = [MiB, MiB + 1, 3 * MiB, 10 * MiB];
+      const blobs = sizes.map(randomBytes);
+      for (const blob of blobs) await append(stub, [entry(blob)]);
+
+      const layout = await runInDurableObject(stub, (_i: Shard, state) =>
+        state.storage.sql
+          .exec<{ position: number; inline: number; chunks: number; stored: number }>(
+            `SELECT r.position, r.data IS NOT NULL AS inline, r.chunks,
+                    (SELECT COUNT(*) FROM record_chunks c WHERE c.position = r.position) AS stored
+             FROM records r ORDER BY r.position`,
+          )
+          .toArray(),
+      );
+      expect(layout).toEqual([
+        { position: 1, inline: 1, chunks: 0, stored: 0 },
+        { position: 2, inline: 0, chunks: 2, stored: 2 },
+        { position: 3, inline: 0, chunks: 3, stored: 3 },
+        { position: 4, inline: 0, chunks: 10, stored: 10 },
+      ]);
+
+      // 1 + 1 + 3 MiB fit one read; the 10 MiB record needs a read of its own.
+      const first = await read(stub, await iterator(stub, { type: "TRIM_HORIZON" }));
+      expect(first.records.map((r) => r.data.byteLength)).toEqual([MiB, MiB + 1, 3 * MiB]);
+      const second = await read(stub, first.nextIterator ?? "");
+      expect(second.records.map((r) => r.data.byteLength)).toEqual([10 * MiB]);
+      const got = [...first.records, ...second.records].map((r) => r.data);
+      for (let i = 0; i < blobs.length; i++) {
+        expect(await sha256(got[i] ?? new Uint8Array())).toBe(
+          await sha256(blobs[i] ?? new Uint8Array()),
+        );
+      }
+    });
+  });
+
+  describe("retention", () => {
+    it("never returns expired records, trims them on the alarm, and never reuses their positions", async () => {
+      const { cfg, stub } = await shard({ retentionHours: 1 });
+      const t0 = Date.now();
+      await setClock(stub, t0);
+      const [s1] = await append(stub, [entry("old")]);
+      expect(await alarmOf(stub)).toBe(t0 + HOUR);
+      await setClock(stub, t0 + HOUR / 2);
+      const [s2] = await append(stub, [entry("newer")]);
+      // The first record's alarm still stands.
+      expect(await alarmOf(stub)).toBe(t0 + HOUR);
+
+      // Past the first record's retention, before any alarm: it is never returned.
+      await setClock(stub, t0 + HOUR + 1);
+      expect(await stub.count()).toBe(2);
+      const fromStart = await read(stub, await iterator(stub, { type: "TRIM_HORIZON" }));
+      expect(fromStart.records.map((r) => r.sequenceNumber)).toEqual([s2]);
+      const atFirst = await read(
+        stub,
+        await iterator(stub, { type: "AT_SEQUENCE_NUMBER", sequenceNumber: s1 ?? "" }),
+      );
+      expect(texts(atFirst.records)).toEqual(["newer"]);
+      const byTime = await read(
+        stub,
+        await iterator(stub, { type: "AT_TIMESTAMP", timestamp: t0 - HOUR }),
+      );
+      expect(texts(byTime.records)).toEqual(["newer"]);
+
+      // The alarm deletes it and waits for the next oldest record.
+      expect(await runDurableObjectAlarm(stub)).toBe(true);
+      expect(await stub.count()).toBe(1);
+      expect(await alarmOf(stub)).toBe(t0 + HOUR / 2 + HOUR);
+
+      // Once everything has expired, nothing is left and no alarm remains.
+      await setClock(stub, t0 + 2 * HOUR);
+      expect((await read(stub, await iterator(stub, { type: "TRIM_HORIZON" }))).records).toEqual(
+        [],
+      );
+      expect(await runDurableObjectAlarm(stub)).toBe(true);
+      expect(await stub.count()).toBe(0);
+      expect(await alarmOf(stub)).toBeNull();
+
+      // Positions keep rising after the log emptied.
+      const [s3] = await append(stub, [entry("fresh")]);
+      expect(s3).toBe(sequenceNumber(cfg, 3));
+      expect(BigInt(s3 ?? "0") > BigInt(s2 ?? "0")).toBe(true);
+      expect(await alarmOf(stub)).toBe(t0 + 3 * HOUR);
+      const latest = await read(stub, await iterator(stub, { type: "TRIM_HORIZON" }));
+      expect(latest.records.map((r) => r.sequenceNumber)).toEqual([s3]);
+    });
+
+    it("trims chunked records with their chunks", async () => {
+      const { stub } = await shard({ retentionHours: 1 });
+      const t0 = Date.now();
+      await setClock(stub, t0);
+      await append(stub, [entry(randomBytes(3 * MiB))]);
+      await setClock(stub, t0 + HOUR + 1);
+      expect(await runDurableObjectAlarm(stub)).toBe(true);
+      const left = await runInDurableObject(stub, (_i: Shard, state) => ({
+        records: state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM records").one().n,
+        chunks: state.storage.sql
+          .exec<{ n: number }>("SELECT COUNT(*) AS n FROM record_chunks")
+          .one().n,
+      }));
+      expect(left).toEqual({ records: 0, chunks: 0 });
+    });
+  });
+
+  describe("drop", () => {
+    it("answers every later call as gone and leaves no storage behind", async () => {
+      const { stub } = await shard();
+      const token = await iterator(stub, { type: "TRIM_HORIZON" });
+      await append(stub, [entry("small"), entry(randomBytes(2 * MiB))]);
+      expect(await alarmOf(stub)).not.toBeNull();
+
+      await stub.drop();
+      expect(await stub.append([entry("x")])).toEqual({ gone: true });
+      expect(await stub.iterator({ type: "LATEST" })).toEqual({ gone: true });
+      expect(await stub.read(token, 10)).toEqual({ gone: true });
+      expect(await stub.count()).toBe(0);
+
+      const leftovers = (s: Stub) =>
+        runInDurableObject(s, async (_i: Shard, state) => ({
+          tables: state.storage.sql
+            .exec<{ name: string }>(
+              "SELECT name FROM sqlite_master WHERE type IN ('table', 'index') AND name NOT LIKE '_cf_%'",
+            )
+            .toArray()
+            .map((row) => row.name),
+          alarm: await state.storage.getAlarm(),
+        }));
+      expect(await leftovers(stub)).toEqual({ tables: [], alarm: null });
+
+      // A fresh instance of the object, as after a restart, stays empty and gone.
+      await evictDurableObject(stub);
+      expect(await stub.read(token, 10)).toEqual({ gone: true });
+      expect(await stub.append([entry("x")])).toEqual({ gone: true });
+      expect(await leftovers(stub)).toEqual({ tables: [], alarm: null });
+    });
+  });
+
+  describe("reopening", () => {
+    it("keeps its position counter, records and iterator key across a restart", async () => {
+      const { cfg, stub } = await shard();
+      const token = await iterator(stub, { type: "TRIM_HORIZON" });
+      const before = await append(stub, [entry("1"), entry("2"), entry("3")]);
+      const alarm = await alarmOf(stub);
+
+      await evictDurableObject(stub);
+      const after = await append(stub, [entry("4"), entry("5")]);
+      expect([...before, ...after]).toEqual([1, 2, 3, 4, 5].map((p) => sequenceNumber(cfg, p)));
+      expect(await stub.count()).toBe(5);
+      expect(texts((await read(stub, token)).records)).toEqual(["1", "2", "3", "4", "5"]);
+      // The trim alarm set before the restart is the one still set.
+      expect(await alarmOf(stub)).toBe(alarm);
+    });
+
+    it("ignores a second init", async () => {
+      const { cfg, stub } = await shard();
+      await stub.init({ ...cfg, epoch: cfg.epoch + 1, shardIndex: 9, streamName: "other" });
+      expect(await append(stub, [entry("x")])).toEqual([sequenceNumber(cfg, 1)]);
+    });
+  });
+
+  describe("iterators", () => {
+    it("refuses an iterator signed for another shard or another stream", async () => {
+      const a = await shard();
+      const b = await shard({
+        iteratorKey: a.cfg.iteratorKey,
+        incarnation: a.cfg.incarnation,
+        shardId: "shardId-000000000004",
+        shardIndex: 4,
+      });
+      const other = await shard();
+      const invalid = {
+        error: { type: "InvalidArgumentException", message: "Invalid ShardIterator." },
+      };
+      expect(await b.stub.read(await iterator(a.stub, { type: "LATEST" }), 10)).toEqual(invalid);
+      expect(await other.stub.read(await iterator(a.stub, { type: "LATEST" }), 10)).toEqual(
+        invalid,
+      );
+      expect(await a.stub.read("garbage", 10)).toEqual(invalid);
+    });
+
+    it("reads at most `limit` records and continues where it stopped", async () => {
+      const { stub } = await shard();
+      await append(
+        stub,
+        Array.from({ length: 5 }, (_, i) => entry(`${i}`)),
+      );
+      const first = await read(stub, await iterator(stub, { type: "TRIM_HORIZON" }), 2);
+      const second = await read(stub, first.nextIterator ?? "", 2);
+      const third = await read(stub, second.nextIterator ?? "", 2);
+      expect([texts(first.records), texts(second.records), texts(third.records)]).toEqual([
+        ["0", "1"],
+        ["2", "3"],
+        ["4"],
+      ]);
+      expect(third.millisBehindLatest).toBe(0);
+    });
+  });
+});
