@@ -14,3 +14,8 @@ export function shardStub(env: Env, incarnation: string, shardId: string) {
 export function controlStub(env: Env, account: string, region: string) {
   return env.CONTROL.get(env.CONTROL.idFromName(`${account}/${region}`));
 }
+
+/** The control object that holds server-wide state (the iterator secret). */
+export function serverStub(env: Env) {
+  return env.CONTROL.get(env.CONTROL.idFromName("server"));
+}

@@ -4,6 +4,7 @@ import type { GetRecordsOutput } from "../../src/kinesis/model.js";
 import { formatShardId } from "../../src/kinesis/sequence-number.js";
 import { required, string, struct } from "../../src/kinesis/shape.js";
 import { parseIterator } from "../../src/kinesis/shard-iterator.js";
+import { signerOf } from "../iterators/keys.js";
 import { unwrap } from "../rpc.js";
 import { isGone } from "../shard/types.js";
 import { shardStub } from "../stubs.js";
@@ -22,7 +23,10 @@ export default defineAction({
     StreamId: streamTarget.StreamId,
   }),
   async handle(input, { env, scope }): Promise<GetRecordsOutput> {
-    const claims = parseIterator(input.ShardIterator);
+    const parsed = parseIterator(input.ShardIterator);
+    // The MAC is checked here, before the token may name a shard object.
+    const claims =
+      parsed && (await (await signerOf(env, parsed.incarnation)).verify(input.ShardIterator));
     if (!claims) throw new KinesisError("InvalidArgumentException", "Invalid ShardIterator.");
     const shardId = formatShardId(claims.shardIndex);
     const answer = await shardStub(env, claims.incarnation, shardId).read(

@@ -30,6 +30,7 @@ import {
 } from "../../src/kinesis/page-token.js";
 import { formatSequenceNumber, formatShardId } from "../../src/kinesis/sequence-number.js";
 import { bytesToHex } from "../../src/kinesis/shard-iterator.js";
+import { iteratorKeyOf } from "../iterators/keys.js";
 import type { ShardConfig, WireError } from "../shard/types.js";
 import { migrate } from "../storage/migrate.js";
 import { shardStub } from "../stubs.js";
@@ -132,6 +133,16 @@ export class ControlPlane extends DurableObject<Env> {
     );
   }
 
+  /** The server-wide iterator secret: minted on first use, then kept. Only the "server" object is asked. */
+  async serverSecret(): Promise<string> {
+    let value = await this.ctx.storage.get<string>("server-secret");
+    if (!value) {
+      value = bytesToHex(crypto.getRandomValues(new Uint8Array(32)));
+      await this.ctx.storage.put("server-secret", value);
+    }
+    return value;
+  }
+
   /** CreateStream. */
   async createStream(
     scope: ScopeRef,
@@ -176,7 +187,7 @@ export class ControlPlane extends DurableObject<Env> {
     const storedEpoch = (await this.ctx.storage.get<number>("last-epoch")) ?? 0;
     const epoch = Math.max(now, (lastEpoch ?? 0) + 1, storedEpoch + 1);
     const incarnation = bytesToHex(crypto.getRandomValues(new Uint8Array(16)));
-    const iteratorKey = bytesToHex(crypto.getRandomValues(new Uint8Array(32)));
+    const iteratorKey = await iteratorKeyOf(this.env, incarnation);
     const ranges = evenRanges(shardCount);
     const configs: ShardConfig[] = ranges.map((range, index) => ({
       account: scope.account,

@@ -18,8 +18,8 @@ import {
   formatShardId,
   parseSequenceNumber,
 } from "../../src/kinesis/sequence-number.js";
+import { IteratorSigner } from "../iterators/signer.js";
 import { hasTable, migrate } from "../storage/migrate.js";
-import { IteratorSigner } from "./iterator-signer.js";
 import { SHARD_MIGRATIONS } from "./schema.js";
 import type {
   AppendEntry,

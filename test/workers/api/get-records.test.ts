@@ -99,20 +99,13 @@ describe("GetRecords", () => {
       }
     });
 
-    it("refuses an iterator altered anywhere in its time, position, name or MAC", async () => {
+    it("refuses an iterator altered in any character", async () => {
       const name = uniqueName("gr-tamper");
       await createStream(name, 1);
       const iterator = await shardIterator(name, SHARD0, "TRIM_HORIZON");
-      const middle = Math.floor(iterator.length / 2);
-      // Characters 0-21 carry the version, issue time and position; the last
-      // 22 the MAC; the middle, the stream name.
-      const positions = [
-        ...Array.from({ length: 22 }, (_, i) => i),
-        middle - 1,
-        middle,
-        middle + 1,
-        ...Array.from({ length: 20 }, (_, i) => iterator.length - 22 + i),
-      ];
+      // Every byte is covered by the MAC, the stream incarnation and shard index
+      // included, so no alteration reaches a shard.
+      const positions = Array.from({ length: iterator.length }, (_, i) => i);
       for (const index of positions) {
         const answer = await call(OP, { ShardIterator: flip(iterator, index) });
         expect({ index, status: answer.status, body: answer.body }).toEqual({
