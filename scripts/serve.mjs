@@ -1,0 +1,307 @@
+// @ts-check
+/**
+ * Hosts the Worker for `npm start`: serves the Kinesis API on the Workers
+ * runtime with stream data persisted on local disk. scripts/start.mjs runs
+ * this file in a process group of its own and stops it with SIGTERM; it also
+ * runs standalone (`node scripts/serve.mjs`).
+ *
+ * Environment:
+ * - PORT (default 4567; 0 lets the OS pick) and KINESIS_DATA_DIR (default
+ *   `.tributary/data` under the project root; a relative path resolves
+ *   against the project root).
+ * - ACCOUNT_ID, CREATE_STREAM_MS, DELETE_STREAM_MS: passed to the Worker as
+ *   vars when set; otherwise wrangler.toml's [vars] apply.
+ * - WRANGLER_LOG: wrangler's own log level. We default it to "warn", which
+ *   keeps wrangler's banners, binding table and per-request lines quiet while
+ *   still printing warnings, errors and the Worker's console.warn/error output.
+ *
+ * How it launches the Worker, and why: wrangler's programmatic dev server
+ * (`unstable_startWorker`, through the DevEnv it wraps, so that we listen for
+ * errors before startup begins), in this process, rather than spawning
+ * `wrangler dev`. It hands back the bound URL, so PORT=0 works and nothing
+ * parses wrangler's banner text; it reports start-up failures (a port in use,
+ * a failed build) as events we print and exit 1 on; and `dispose()` stops the
+ * proxy and the workerd processes it spawned, so shutdown is ours to sequence
+ * and the exit status ours to choose. One wrinkle: miniflare installs its own
+ * SIGINT/SIGTERM/SIGHUP listeners that SIGKILL workerd and exit 130/143; once
+ * the Worker is ready we remove them, so a signal leads to dispose() and exit 0.
+ */
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+// Set before wrangler loads; a caller's own setting wins.
+// No network at run time: without this, wrangler fetches request.cf data.
+process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= "false";
+process.env.WRANGLER_LOG ??= "warn";
+process.env.WRANGLER_SEND_METRICS ??= "false";
+// Otherwise wrangler writes a debug log under ~/.config/.wrangler/logs.
+process.env.WRANGLER_WRITE_LOGS ??= "false";
+
+/** The vars that the Worker reads, passed through when set. */
+const PASSTHROUGH_VARS = [
+  "ACCOUNT_ID",
+  "CREATE_STREAM_MS",
+  "DELETE_STREAM_MS",
+  "SHARD_LIMIT",
+  "ITERATOR_SECRET",
+];
+
+/** How long a stop may take before we give up waiting and exit non-zero. */
+const STOP_TIMEOUT_MS = 15_000;
+/** After a failed start wrangler may never finish disposing; wait this long. */
+const FAILED_STOP_TIMEOUT_MS = 5_000;
+
+/**
+ * @param {string} message
+ * @returns {never}
+ */
+function fail(message) {
+  console.error(`tributary: ${message}`);
+  process.exit(1);
+}
+
+/** @returns {number} */
+function readPort() {
+  const raw = process.env.PORT;
+  if (raw === undefined || raw.trim() === "") {
+    return 4567;
+  }
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    fail(`PORT must be an integer from 0 to 65535, not ${JSON.stringify(raw)}`);
+  }
+  return port;
+}
+
+/** @returns {string} */
+function readDataDir() {
+  const raw = process.env.KINESIS_DATA_DIR;
+  const dir = raw === undefined || raw.trim() === "" ? ".tributary/data" : raw;
+  return path.resolve(root, dir);
+}
+
+/** @returns {Record<string, { type: "plain_text"; value: string }>} */
+function readVars() {
+  /** @type {Record<string, { type: "plain_text"; value: string }>} */
+  const bindings = {};
+  for (const name of PASSTHROUGH_VARS) {
+    const value = process.env[name];
+    if (value !== undefined && value !== "") {
+      bindings[name] = { type: "plain_text", value };
+    }
+  }
+  return bindings;
+}
+
+/**
+ * @param {unknown} error
+ * @returns {string}
+ */
+function describe(error) {
+  if (error instanceof Error) {
+    const cause = error.cause === undefined ? "" : `\n  caused by: ${describe(error.cause)}`;
+    return `${error.stack ?? error.message}${cause}`;
+  }
+  return String(error);
+}
+
+const port = readPort();
+const dataDir = readDataDir();
+const vars = readVars();
+
+try {
+  mkdirSync(dataDir, { recursive: true });
+} catch (error) {
+  fail(`cannot create the data directory ${dataDir}: ${describe(error)}`);
+}
+
+/** @typedef {Awaited<ReturnType<typeof import("wrangler").unstable_startWorker>>} Worker */
+
+/** @type {Worker | undefined} */
+let worker;
+/** Whether the Worker is serving; errors before that fail the start. */
+let ready = false;
+/** @type {string | undefined} */
+let stopReason;
+/** @type {Promise<never> | undefined} */
+let stopping;
+
+const SIGNALS = /** @type {const} */ (["SIGINT", "SIGTERM", "SIGHUP"]);
+
+/**
+ * Begins a clean stop. During startup it stops as soon as there is a Worker
+ * to dispose.
+ *
+ * @param {string} reason
+ */
+function requestStop(reason) {
+  if (stopReason !== undefined) {
+    return;
+  }
+  stopReason = reason;
+  if (worker !== undefined) {
+    void stop(worker, 0);
+  }
+}
+
+/** @param {NodeJS.Signals} signal */
+function onSignal(signal) {
+  if (stopReason !== undefined) {
+    console.error(`tributary: ${signal} while stopping; exiting now`);
+    process.exit(1);
+  }
+  requestStop(signal);
+}
+
+for (const signal of SIGNALS) {
+  process.on(signal, onSignal);
+}
+
+// Started by scripts/start.mjs with an IPC channel: if that parent goes away,
+// however it went, stop rather than outlive it.
+if (process.channel !== undefined) {
+  process.channel.unref();
+  process.on("disconnect", () => requestStop("disconnect"));
+}
+
+/**
+ * Disposes the Worker (the proxy and the workerd processes) and exits with `code`.
+ * Wrangler can fail to finish disposing after a failed start, so the wait is
+ * bounded; on exit miniflare's own exit hook still SIGKILLs its workerd.
+ *
+ * @param {Worker} running
+ * @param {number} code
+ * @returns {Promise<never>}
+ */
+function stop(running, code) {
+  stopping ??= (async () => {
+    const clean = code === 0;
+    const timer = setTimeout(
+      () => {
+        if (clean) {
+          console.error("tributary: the Worker did not stop in time; exiting");
+        }
+        process.exit(1);
+      },
+      clean ? STOP_TIMEOUT_MS : FAILED_STOP_TIMEOUT_MS,
+    );
+    try {
+      await running.dispose();
+    } catch (error) {
+      if (clean) {
+        console.error(`tributary: error while stopping: ${describe(error)}`);
+      }
+      process.exit(1);
+    }
+    clearTimeout(timer);
+    process.exit(code);
+  })();
+  return stopping;
+}
+
+/** Leave ours as the only listener that decides how a signal ends the process. */
+function takeOverSignals() {
+  for (const signal of SIGNALS) {
+    for (const listener of process.listeners(signal)) {
+      if (listener !== onSignal) {
+        process.removeListener(signal, listener);
+      }
+    }
+  }
+}
+
+/** A start-up failure wrangler reported; its message says all there is to say. */
+class StartupError extends Error {}
+
+/**
+ * Wrangler reports most failures (a port in use, the runtime failing) as
+ * "error" events on its DevEnv rather than by rejecting `ready`, and build
+ * failures as "buildFailed" (already logged). Either rejects startup;
+ * after startup, errors are printed and the server keeps going.
+ *
+ * @param {import("node:events").EventEmitter} devEnv
+ * @returns {Promise<never>}
+ */
+function startupFailure(devEnv) {
+  return new Promise((_resolve, reject) => {
+    devEnv.on("error", (/** @type {unknown} */ event) => {
+      if (!ready) {
+        reject(new StartupError(describeEvent(event)));
+      } else {
+        console.error(`tributary: ${describeEvent(event)}`);
+      }
+    });
+    devEnv.on("buildFailed", () => {
+      if (!ready) {
+        reject(new StartupError("the Worker failed to build (see above)"));
+      }
+    });
+  });
+}
+
+/**
+ * @param {unknown} event
+ * @returns {string}
+ */
+function describeEvent(event) {
+  if (event instanceof Error) {
+    return event.message;
+  }
+  if (typeof event === "object" && event !== null) {
+    /** @type {{ source?: unknown; reason?: unknown; cause?: unknown }} */
+    const e = event;
+    const where = typeof e.source === "string" ? `${e.source}: ` : "";
+    const reason = typeof e.reason === "string" ? e.reason : "error";
+    const cause = e.cause === undefined ? "" : `\n  caused by: ${describe(e.cause)}`;
+    return `${where}${reason}${cause}`;
+  }
+  return String(event);
+}
+
+try {
+  const { unstable_DevEnv } = await import("wrangler");
+  const devEnv = new unstable_DevEnv();
+  const failed = startupFailure(devEnv);
+  failed.catch(() => {});
+  worker = await Promise.race([
+    devEnv.startWorker({
+      config: path.join(root, "wrangler.toml"),
+      bindings: vars,
+      dev: {
+        server: { hostname: "127.0.0.1", port },
+        persist: dataDir,
+        inspector: false,
+        watch: false,
+        liveReload: false,
+      },
+    }),
+    failed,
+  ]);
+  if (stopReason !== undefined) {
+    await stop(worker, 0);
+  }
+  await Promise.race([worker.ready, failed]);
+  const url = await Promise.race([worker.url, failed]);
+  ready = true;
+  takeOverSignals();
+  if (stopReason !== undefined) {
+    await stop(worker, 0);
+  }
+  // One write, so a reader of the first line has the second as well.
+  process.stdout.write(
+    `Tributary is serving the Kinesis API at ${url.origin}\nStream data is stored in ${dataDir}\n`,
+  );
+} catch (error) {
+  let detail = error instanceof StartupError ? error.message : describe(error);
+  if (detail.includes("Address already in use")) {
+    detail += " (PORT sets the port.)";
+  }
+  console.error(`tributary: the Worker failed to start: ${detail}`);
+  if (worker === undefined) {
+    process.exit(1);
+  }
+  await stop(worker, 1);
+}

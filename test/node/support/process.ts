@@ -1,0 +1,183 @@
+import { spawn } from "node:child_process";
+import { readdir, readFile } from "node:fs/promises";
+import { createServer } from "node:net";
+import path from "node:path";
+import { projectRoot } from "./service.js";
+
+export interface StartOptions {
+  /** KINESIS_DATA_DIR for the server. */
+  dataDir: string;
+  /** PORT for the server; a free port is picked if absent. */
+  port?: number;
+  /** More environment, e.g. ACCOUNT_ID or CREATE_STREAM_MS. */
+  env?: Record<string, string>;
+}
+
+export interface StartedProcess {
+  /** The URL the server printed, e.g. http://127.0.0.1:4567 */
+  endpoint: string;
+  /** The pid of `node scripts/start.mjs`, also its process group id. */
+  pid: number;
+  /** Signals the whole process group and waits for start.mjs to exit. */
+  kill(signal: NodeJS.Signals): Promise<void>;
+  /** The exit code, or null if a signal ended the process. */
+  exited: Promise<number | null>;
+  /** Everything the process has written to stdout and stderr so far. */
+  output(): string;
+}
+
+const START_SCRIPT = path.join(projectRoot, "scripts", "start.mjs");
+const READY_TIMEOUT_MS = 60_000;
+const READY_LINE = /serving the Kinesis API at (http:\/\/\S+)/;
+
+/** A port that was free a moment ago: listen on port 0, read it, close. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", resolve);
+  });
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === "string") {
+    throw new Error(`unexpected server address ${String(address)}`);
+  }
+  return address.port;
+}
+
+/**
+ * Runs `scripts/start.mjs` (what `npm start` runs) with this Node, in a process
+ * group of its own, and resolves once it prints the endpoint it serves.
+ */
+export async function spawnStart(options: StartOptions): Promise<StartedProcess> {
+  const port = options.port ?? (await freePort());
+  const child = spawn(process.execPath, [START_SCRIPT], {
+    cwd: projectRoot,
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: {
+      ...process.env,
+      CLOUDFLARE_CF_FETCH_ENABLED: "false",
+      ...options.env,
+      PORT: String(port),
+      KINESIS_DATA_DIR: options.dataDir,
+    },
+  });
+  const { pid } = child;
+  if (pid === undefined) {
+    throw new Error(`cannot spawn ${START_SCRIPT}`);
+  }
+
+  let output = "";
+  child.stdout.setEncoding("utf8");
+  child.stderr.setEncoding("utf8");
+  child.stderr.on("data", (chunk: string) => {
+    output += chunk;
+  });
+
+  const exited = new Promise<number | null>((resolve) => {
+    child.once("exit", (code) => resolve(code));
+  });
+
+  const kill = async (signal: NodeJS.Signals): Promise<void> => {
+    signalGroup(pid, signal);
+    await exited;
+  };
+
+  const endpoint = await new Promise<string>((resolve, reject) => {
+    let pending = "";
+    const timer = setTimeout(() => {
+      signalGroup(pid, "SIGKILL");
+      reject(new Error(`start.mjs did not report ready in ${READY_TIMEOUT_MS} ms:\n${output}`));
+    }, READY_TIMEOUT_MS);
+    child.stdout.on("data", (chunk: string) => {
+      output += chunk;
+      pending += chunk;
+      // Only whole lines: a chunk may end in the middle of the URL.
+      const lines = pending.split("\n");
+      pending = lines.pop() ?? "";
+      for (const line of lines) {
+        const match = READY_LINE.exec(line);
+        if (match?.[1] !== undefined) {
+          clearTimeout(timer);
+          resolve(match[1]);
+        }
+      }
+    });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`start.mjs exited with ${String(code)} before it was ready:\n${output}`));
+    });
+  });
+
+  return { endpoint, pid, kill, exited, output: () => output };
+}
+
+function signalGroup(pgid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pgid, signal);
+  } catch (error) {
+    if (!(error instanceof Error && "code" in error && error.code === "ESRCH")) {
+      throw error;
+    }
+  }
+}
+
+export interface ProcessInfo {
+  pid: number;
+  ppid: number;
+  pgid: number;
+  /** One letter, as in ps: R, S, Z, ... */
+  state: string;
+  command: string;
+}
+
+/** Every process on this (Linux) machine, from /proc. */
+export async function listProcesses(): Promise<ProcessInfo[]> {
+  const found: ProcessInfo[] = [];
+  for (const entry of await readdir("/proc")) {
+    if (!/^\d+$/.test(entry)) {
+      continue;
+    }
+    let stat: string;
+    try {
+      stat = await readFile(`/proc/${entry}/stat`, "utf8");
+    } catch {
+      continue; // Gone since readdir.
+    }
+    // "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses.
+    const open = stat.indexOf("(");
+    const close = stat.lastIndexOf(")");
+    const [state, ppid, pgid] = stat.slice(close + 2).split(" ");
+    if (state === undefined || ppid === undefined || pgid === undefined) {
+      continue;
+    }
+    found.push({
+      pid: Number(entry),
+      ppid: Number(ppid),
+      pgid: Number(pgid),
+      state,
+      command: stat.slice(open + 1, close),
+    });
+  }
+  return found;
+}
+
+/** `pid` and all its descendants that are still running (not zombies). */
+export async function processTree(pid: number): Promise<ProcessInfo[]> {
+  const all = (await listProcesses()).filter((p) => p.state !== "Z");
+  const tree = all.filter((p) => p.pid === pid);
+  for (let i = 0; i < tree.length; i++) {
+    const parent = tree[i];
+    if (parent !== undefined) {
+      tree.push(...all.filter((p) => p.ppid === parent.pid));
+    }
+  }
+  return tree;
+}
+
+/** Processes of the given process groups that are still running (not zombies). */
+export async function livingInGroups(pgids: Iterable<number>): Promise<ProcessInfo[]> {
+  const groups = new Set(pgids);
+  return (await listProcesses()).filter((p) => groups.has(p.pgid) && p.state !== "Z");
+}
