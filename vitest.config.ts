@@ -16,6 +16,7 @@ const chromiumArgs = [
 
 export default defineConfig({
   test: {
+    reporters: ["default", "./test/summary-reporter.ts"],
     projects: [
       {
         plugins: [
