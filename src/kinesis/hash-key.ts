@@ -9,7 +9,6 @@ import { md5 } from "./md5.js";
 export const MAX_HASH_KEY = (1n << 128n) - 1n;
 
 const encoder = new TextEncoder();
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
 
 /**
  * The hash key of a partition key.
@@ -18,10 +17,13 @@ const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"
  * partitionKeyHash("a"); // 0x0cc175b9c0f1b6a831c399e269772661n
  */
 export function partitionKeyHash(partitionKey: string): bigint {
-  const digest = md5(encoder.encode(partitionKey));
-  let hex = "0x";
-  for (const byte of digest) hex += HEX[byte];
-  return BigInt(hex);
+  return keyBytesHash(encoder.encode(partitionKey));
+}
+
+/** The hash key of a partition key already encoded as UTF-8. */
+export function keyBytesHash(utf8: Uint8Array): bigint {
+  const view = new DataView(md5(utf8).buffer);
+  return (view.getBigUint64(0) << 64n) | view.getBigUint64(8);
 }
 
 /** An inclusive range of hash keys, as ListShards reports it. */

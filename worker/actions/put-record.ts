@@ -7,7 +7,7 @@ import {
 import type { PutRecordOutput } from "../../src/kinesis/model.js";
 import { blob, required, struct } from "../../src/kinesis/shape.js";
 import { routeOf, streamNameOf } from "../data/routes.js";
-import { checkRecordSizes, hashKeyOf, writeRecords } from "../data/writer.js";
+import { checkRecordSizes, prepare, writeRecords } from "../data/writer.js";
 import { defineAction } from "./action.js";
 
 /**
@@ -27,10 +27,10 @@ export default defineAction({
   }),
   async handle(input, { env, scope }): Promise<PutRecordOutput> {
     const name = streamNameOf(scope, input);
-    const key = hashKeyOf(input);
+    const records = prepare([input]);
     const route = await routeOf(env, scope, name);
-    checkRecordSizes(route, [input], () => "data");
-    const [result] = await writeRecords(env, scope, name, [input], [key], route);
+    checkRecordSizes(route, records, () => "data");
+    const [result] = await writeRecords(env, scope, name, records, route);
     if (!result) throw new Error("PutRecord wrote nothing");
     return result;
   },

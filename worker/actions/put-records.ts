@@ -8,10 +8,8 @@ import { KinesisError } from "../../src/kinesis/errors.js";
 import type { PutRecordsOutput } from "../../src/kinesis/model.js";
 import { blob, list, required, struct } from "../../src/kinesis/shape.js";
 import { routeOf, streamNameOf } from "../data/routes.js";
-import { checkRecordSizes, hashKeyOf, writeRecords } from "../data/writer.js";
+import { checkRecordSizes, prepare, writeRecords } from "../data/writer.js";
 import { defineAction } from "./action.js";
-
-const encoder = new TextEncoder();
 
 /** PutRecords: up to 500 entries, one result per entry, one append per shard touched. */
 export default defineAction({
@@ -35,19 +33,16 @@ export default defineAction({
   }),
   async handle(input, { env, scope }): Promise<PutRecordsOutput> {
     const name = streamNameOf(scope, input);
-    const records = input.Records;
+    const records = prepare(input.Records);
     let bytes = 0;
-    for (const record of records) {
-      bytes += record.Data.byteLength + encoder.encode(record.PartitionKey).byteLength;
-    }
+    for (const record of records) bytes += record.data.byteLength + record.key.byteLength;
     if (bytes > MAX_PUT_RECORDS_BYTES) {
       // AWS's wording.
       throw new KinesisError("InvalidArgumentException", "Records size exceeds 5 MB limit");
     }
-    const keys = records.map(hashKeyOf);
     const route = await routeOf(env, scope, name);
     checkRecordSizes(route, records, (i) => `records.${i + 1}.member.data`);
-    const results = await writeRecords(env, scope, name, records, keys, route);
+    const results = await writeRecords(env, scope, name, records, route);
     return { FailedRecordCount: 0, Records: results };
   },
 });

@@ -5,7 +5,8 @@
  */
 import type { Scope } from "../../src/kinesis/arn.js";
 import { KinesisError } from "../../src/kinesis/errors.js";
-import { MAX_HASH_KEY, partitionKeyHash } from "../../src/kinesis/hash-key.js";
+import { keyBytesHash, MAX_HASH_KEY } from "../../src/kinesis/hash-key.js";
+import { pack } from "../shard/segment.js";
 import type { AppendEntry } from "../shard/types.js";
 import { isClosed, isGone } from "../shard/types.js";
 import { shardStub } from "../stubs.js";
@@ -17,14 +18,29 @@ export interface WriteEntry {
   readonly ExplicitHashKey?: string;
 }
 
+/** A record ready to route: its partition key encoded once, its hash key computed once. */
+export interface PreparedRecord extends AppendEntry {
+  readonly hashKey: bigint;
+}
+
+const encoder = new TextEncoder();
+
+/** Encodes each partition key once and computes each hash key once. */
+export function prepare(entries: readonly WriteEntry[]): PreparedRecord[] {
+  return entries.map((entry) => {
+    const key = encoder.encode(entry.PartitionKey);
+    return { key, data: entry.Data, hashKey: hashKeyOf(entry, key) };
+  });
+}
+
 export interface WriteResult {
   readonly ShardId: string;
   readonly SequenceNumber: string;
 }
 
 /** The hash key of an entry: its ExplicitHashKey, or the MD5 of its partition key. */
-export function hashKeyOf(entry: WriteEntry): bigint {
-  if (entry.ExplicitHashKey === undefined) return partitionKeyHash(entry.PartitionKey);
+function hashKeyOf(entry: WriteEntry, utf8Key: Uint8Array): bigint {
+  if (entry.ExplicitHashKey === undefined) return keyBytesHash(utf8Key);
   const key = BigInt(entry.ExplicitHashKey);
   if (key > MAX_HASH_KEY) {
     // AWS's wording.
@@ -42,12 +58,12 @@ export function hashKeyOf(entry: WriteEntry): bigint {
  */
 export function checkRecordSizes(
   route: CachedRoute,
-  entries: readonly WriteEntry[],
+  entries: readonly AppendEntry[],
   pathOf: (i: number) => string,
 ): void {
   const errors: string[] = [];
   entries.forEach((entry, i) => {
-    const n = entry.Data.byteLength;
+    const n = entry.data.byteLength;
     if (n > route.maxRecordBytes && errors.length < 10) {
       errors.push(
         `Value 'java.nio.HeapByteBuffer[pos=0 lim=${n} cap=${n}]' at '${pathOf(i)}' failed to satisfy constraint: Member must have length less than or equal to ${route.maxRecordBytes}`,
@@ -71,8 +87,7 @@ export async function writeRecords(
   env: Env,
   scope: Scope,
   streamName: string,
-  entries: readonly WriteEntry[],
-  hashKeys: readonly bigint[],
+  entries: readonly PreparedRecord[],
   route: CachedRoute,
 ): Promise<WriteResult[]> {
   const results: (WriteResult | undefined)[] = new Array(entries.length);
@@ -84,29 +99,23 @@ export async function writeRecords(
       throw new KinesisError("InternalFailure", "The stream's shard map kept changing.", 500);
     const groups = new Map<string, { shardId: string; indexes: number[]; batch: AppendEntry[] }>();
     for (const i of pending) {
-      const shard = shardForKey(current, hashKeys[i] ?? 0n);
+      const entry = entries[i];
+      if (!entry) continue;
+      const shard = shardForKey(current, entry.hashKey);
       let group = groups.get(shard.shardId);
       if (!group) {
         group = { shardId: shard.shardId, indexes: [], batch: [] };
         groups.set(shard.shardId, group);
       }
-      const entry = entries[i];
-      if (!entry) continue;
       group.indexes.push(i);
-      group.batch.push(
-        entry.ExplicitHashKey === undefined
-          ? { partitionKey: entry.PartitionKey, data: entry.Data }
-          : {
-              partitionKey: entry.PartitionKey,
-              explicitHashKey: entry.ExplicitHashKey,
-              data: entry.Data,
-            },
-      );
+      group.batch.push(entry);
     }
     const retry: number[] = [];
     await Promise.all(
       [...groups.values()].map(async (group) => {
-        const answer = await shardStub(env, current.incarnation, group.shardId).append(group.batch);
+        const answer = await shardStub(env, current.incarnation, group.shardId).append(
+          pack(group.batch),
+        );
         if (isGone(answer) || isClosed(answer)) {
           retry.push(...group.indexes);
           return;

@@ -11,21 +11,21 @@ export const SHARD_MIGRATIONS: readonly string[] = [
      status TEXT NOT NULL DEFAULT 'OPEN',
      ending_position INTEGER          -- last position of a closed shard
    );
-   CREATE TABLE records (
-     position INTEGER PRIMARY KEY,    -- the shard's counter; the sequence number is derived from it
+   -- Consecutive records of one append, packed (see segment.ts). A segment's
+   -- records share its arrival time.
+   CREATE TABLE segments (
+     first_position INTEGER PRIMARY KEY,  -- positions are the shard's counter; sequence numbers derive from them
+     last_position INTEGER NOT NULL,
      arrival INTEGER NOT NULL,
-     partition_key TEXT NOT NULL,
-     explicit_hash_key TEXT,
-     size INTEGER NOT NULL,           -- data bytes
-     data BLOB,                       -- inline data, or NULL when stored in record_chunks
-     chunks INTEGER NOT NULL DEFAULT 0
+     data_bytes INTEGER NOT NULL,
+     body BLOB                            -- packed records, or NULL when stored in segment_chunks
    );
-   CREATE INDEX records_arrival ON records (arrival);
-   -- SQLite in a Durable Object caps a row at 2 MB, so large records are split.
-   CREATE TABLE record_chunks (
-     position INTEGER NOT NULL,
+   CREATE INDEX segments_arrival ON segments (arrival);
+   -- SQLite in a Durable Object caps a row at 2 MB, so a large record's body is split.
+   CREATE TABLE segment_chunks (
+     first_position INTEGER NOT NULL,
      chunk INTEGER NOT NULL,
      data BLOB NOT NULL,
-     PRIMARY KEY (position, chunk)
+     PRIMARY KEY (first_position, chunk)
    ) WITHOUT ROWID;`,
 ];

@@ -2,7 +2,8 @@
  * One shard of one stream incarnation: a Durable Object with SQLite storage
  * that owns the shard's ordered log.
  *
- * - Appends take one SQLite transaction per call, whatever the batch size.
+ * - Appends take one SQLite transaction per call, whatever the batch size, and
+ *   pack the batch into segments of about 1 MiB (segment.ts): usually one row.
  * - Positions rise strictly and are never reused, even after trimming: the
  *   counter lives in `meta`, written in the same transaction as the records.
  * - Records older than the stream's retention are never returned, and an alarm
@@ -21,8 +22,8 @@ import {
 import { IteratorSigner } from "../iterators/signer.js";
 import { hasTable, migrate } from "../storage/migrate.js";
 import { SHARD_MIGRATIONS } from "./schema.js";
+import { type PackedSegment, unpack } from "./segment.js";
 import type {
-  AppendEntry,
   AppendResult,
   IteratorRequest,
   IteratorResult,
@@ -32,8 +33,12 @@ import type {
   WireError,
 } from "./types.js";
 
-/** SQLite in a Durable Object caps a row at 2 MB; data above this goes to record_chunks. */
-export const INLINE_LIMIT = 1024 * 1024;
+/**
+ * SQLite in a Durable Object caps a row at 2 MB; a segment body above this is
+ * stored in segment_chunks of this size. Segments of several records stay under
+ * 1 MiB (segment.ts), so only a record of more than 1.5 MiB is chunked.
+ */
+export const INLINE_LIMIT = 1536 * 1024;
 const HOUR_MS = 60 * 60 * 1000;
 
 interface ShardState {
@@ -45,13 +50,11 @@ interface ShardState {
   signer: IteratorSigner;
 }
 
-interface RecordRow {
-  position: number;
+interface SegmentRow {
+  first_position: number;
+  last_position: number;
   arrival: number;
-  partition_key: string;
-  size: number;
-  data: ArrayBuffer | null;
-  chunks: number;
+  body: ArrayBuffer | null;
   [key: string]: SqlStorageValue;
 }
 
@@ -130,7 +133,7 @@ export class Shard extends DurableObject<Env> {
    * Appends a batch in one transaction and returns each record's sequence
    * number, in order.
    */
-  async append(entries: AppendEntry[]): Promise<AppendResult> {
+  async append(segments: readonly PackedSegment[]): Promise<AppendResult> {
     const state = this.#state;
     if (!state) return { gone: true };
     if (state.status === "CLOSED") return { closed: true };
@@ -138,54 +141,47 @@ export class Shard extends DurableObject<Env> {
     // Arrival times never go backwards, so AT_TIMESTAMP reads stay in order.
     const arrival = Math.max(this.clock(), state.lastArrival);
     const first = state.nextPosition;
+    let total = 0;
     this.ctx.storage.transactionSync(() => {
-      let position = first;
-      for (const entry of entries) {
-        const size = entry.data.byteLength;
-        if (size <= INLINE_LIMIT) {
-          sql.exec(
-            "INSERT INTO records (position, arrival, partition_key, explicit_hash_key, size, data) VALUES (?, ?, ?, ?, ?, ?)",
-            position,
-            arrival,
-            entry.partitionKey,
-            entry.explicitHashKey ?? null,
-            size,
-            entry.data,
-          );
-        } else {
-          let chunk = 0;
-          for (let offset = 0; offset < size; offset += INLINE_LIMIT, chunk++) {
+      for (const segment of segments) {
+        const position = first + total;
+        total += segment.count;
+        const inline = segment.body.byteLength <= INLINE_LIMIT;
+        sql.exec(
+          "INSERT INTO segments (first_position, last_position, arrival, data_bytes, body) VALUES (?, ?, ?, ?, ?)",
+          position,
+          position + segment.count - 1,
+          arrival,
+          segment.dataBytes,
+          inline ? segment.body : null,
+        );
+        if (!inline) {
+          for (
+            let offset = 0, chunk = 0;
+            offset < segment.body.byteLength;
+            offset += INLINE_LIMIT, chunk++
+          ) {
             sql.exec(
-              "INSERT INTO record_chunks (position, chunk, data) VALUES (?, ?, ?)",
+              "INSERT INTO segment_chunks (first_position, chunk, data) VALUES (?, ?, ?)",
               position,
               chunk,
-              entry.data.subarray(offset, Math.min(size, offset + INLINE_LIMIT)),
+              segment.body.subarray(offset, offset + INLINE_LIMIT),
             );
           }
-          sql.exec(
-            "INSERT INTO records (position, arrival, partition_key, explicit_hash_key, size, data, chunks) VALUES (?, ?, ?, ?, ?, NULL, ?)",
-            position,
-            arrival,
-            entry.partitionKey,
-            entry.explicitHashKey ?? null,
-            size,
-            chunk,
-          );
         }
-        position++;
       }
       sql.exec(
         "UPDATE meta SET next_position = ?, last_arrival = ? WHERE id = 1",
-        position,
+        first + total,
         arrival,
       );
     });
-    state.nextPosition = first + entries.length;
+    state.nextPosition = first + total;
     state.lastArrival = arrival;
     await this.#scheduleTrim(arrival);
     const { epoch, shardIndex } = state.config;
     return {
-      sequenceNumbers: entries.map((_, i) =>
+      sequenceNumbers: Array.from({ length: total }, (_, i) =>
         formatSequenceNumber({ epoch, shardIndex, position: BigInt(first + i) }),
       ),
     };
@@ -221,7 +217,7 @@ export class Shard extends DurableObject<Env> {
         }
         const row = this.ctx.storage.sql
           .exec<{ position: number }>(
-            "SELECT position FROM records WHERE arrival >= ? ORDER BY arrival, position LIMIT 1",
+            "SELECT first_position AS position FROM segments WHERE arrival >= ? ORDER BY arrival, first_position LIMIT 1",
             Math.max(at, this.#cutoff(state)),
           )
           .toArray()[0];
@@ -291,28 +287,43 @@ export class Shard extends DurableObject<Env> {
     let bytes = 0;
     let next = start;
     let lastArrival: number | undefined;
-    const cursor = this.ctx.storage.sql.exec<RecordRow>(
-      "SELECT position, arrival, partition_key, size, data, chunks FROM records WHERE position >= ? AND position <= ? AND arrival >= ? ORDER BY position LIMIT ?",
+    let full = false;
+    // The cursor is lazy: only the segments needed are read.
+    const cursor = this.ctx.storage.sql.exec<SegmentRow>(
+      "SELECT first_position, last_position, arrival, body FROM segments WHERE last_position >= ? AND first_position <= ? AND arrival >= ? ORDER BY first_position",
       start,
       end,
       this.#cutoff(state, now),
-      limit,
     );
     for (const row of cursor) {
-      if (records.length > 0 && bytes + row.size > MAX_GET_RECORDS_BYTES) break;
-      bytes += row.size;
-      records.push({
-        sequenceNumber: formatSequenceNumber({
-          epoch: config.epoch,
-          shardIndex: config.shardIndex,
-          position: BigInt(row.position),
-        }),
-        arrival: row.arrival,
-        partitionKey: row.partition_key,
-        data: row.data ? new Uint8Array(row.data) : this.#readChunks(row.position, row.size),
+      const body = row.body ? new Uint8Array(row.body) : this.#readChunks(row.first_position);
+      const from = Math.max(0, start - row.first_position);
+      unpack(body, from, (record, index) => {
+        const position = row.first_position + index;
+        if (position > end || records.length >= limit) {
+          full = true;
+          return false;
+        }
+        if (records.length > 0 && bytes + record.data.byteLength > MAX_GET_RECORDS_BYTES) {
+          full = true;
+          return false;
+        }
+        bytes += record.data.byteLength;
+        records.push({
+          sequenceNumber: formatSequenceNumber({
+            epoch: config.epoch,
+            shardIndex: config.shardIndex,
+            position: BigInt(position),
+          }),
+          arrival: row.arrival,
+          partitionKey: record.partitionKey,
+          data: record.data,
+        });
+        next = position + 1;
+        lastArrival = row.arrival;
+        return true;
       });
-      next = row.position + 1;
-      lastArrival = row.arrival;
+      if (full) break;
     }
 
     const tip = state.nextPosition;
@@ -329,13 +340,17 @@ export class Shard extends DurableObject<Env> {
     };
   }
 
-  #readChunks(position: number, size: number): Uint8Array {
-    const out = new Uint8Array(size);
+  /** The body of a segment stored in chunks. */
+  #readChunks(firstPosition: number): Uint8Array {
+    const chunks = this.ctx.storage.sql
+      .exec<{ data: ArrayBuffer }>(
+        "SELECT data FROM segment_chunks WHERE first_position = ? ORDER BY chunk",
+        firstPosition,
+      )
+      .toArray();
+    const out = new Uint8Array(chunks.reduce((n, c) => n + c.data.byteLength, 0));
     let offset = 0;
-    for (const chunk of this.ctx.storage.sql.exec<{ data: ArrayBuffer }>(
-      "SELECT data FROM record_chunks WHERE position = ? ORDER BY chunk",
-      position,
-    )) {
+    for (const chunk of chunks) {
       out.set(new Uint8Array(chunk.data), offset);
       offset += chunk.data.byteLength;
     }
@@ -345,7 +360,7 @@ export class Shard extends DurableObject<Env> {
   #arrivalAt(position: number): number | undefined {
     return this.ctx.storage.sql
       .exec<{ arrival: number }>(
-        "SELECT arrival FROM records WHERE position >= ? ORDER BY position LIMIT 1",
+        "SELECT arrival FROM segments WHERE last_position >= ? ORDER BY first_position LIMIT 1",
         position,
       )
       .toArray()[0]?.arrival;
@@ -383,7 +398,7 @@ export class Shard extends DurableObject<Env> {
     if (!state) return;
     this.trim();
     const oldest = this.ctx.storage.sql
-      .exec<{ arrival: number }>("SELECT arrival FROM records ORDER BY position LIMIT 1")
+      .exec<{ arrival: number }>("SELECT arrival FROM segments ORDER BY first_position LIMIT 1")
       .toArray()[0];
     if (oldest) await this.#scheduleTrim(oldest.arrival);
   }
@@ -396,11 +411,18 @@ export class Shard extends DurableObject<Env> {
     const sql = this.ctx.storage.sql;
     let deleted = 0;
     this.ctx.storage.transactionSync(() => {
+      deleted =
+        sql
+          .exec<{ n: number | null }>(
+            "SELECT SUM(last_position - first_position + 1) AS n FROM segments WHERE arrival < ?",
+            cutoff,
+          )
+          .one().n ?? 0;
       sql.exec(
-        "DELETE FROM record_chunks WHERE position IN (SELECT position FROM records WHERE arrival < ? AND chunks > 0)",
+        "DELETE FROM segment_chunks WHERE first_position IN (SELECT first_position FROM segments WHERE arrival < ? AND body IS NULL)",
         cutoff,
       );
-      deleted = sql.exec("DELETE FROM records WHERE arrival < ?", cutoff).rowsWritten;
+      sql.exec("DELETE FROM segments WHERE arrival < ?", cutoff);
     });
     return deleted;
   }
@@ -408,6 +430,12 @@ export class Shard extends DurableObject<Env> {
   /** How many records the shard holds (for tests and the console). */
   count(): number {
     if (!this.#state) return 0;
-    return this.ctx.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM records").one().n;
+    return (
+      this.ctx.storage.sql
+        .exec<{ n: number | null }>(
+          "SELECT SUM(last_position - first_position + 1) AS n FROM segments",
+        )
+        .one().n ?? 0
+    );
   }
 }

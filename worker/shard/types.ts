@@ -43,8 +43,8 @@ export interface Closed {
 }
 
 export interface AppendEntry {
-  readonly partitionKey: string;
-  readonly explicitHashKey?: string;
+  /** The partition key, UTF-8. */
+  readonly key: Uint8Array;
   readonly data: Uint8Array;
 }
 

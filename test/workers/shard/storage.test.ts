@@ -6,6 +6,7 @@
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { pack } from "../../../worker/shard/segment.js";
 import type { Shard } from "../../../worker/shard/shard.js";
 import type { AppendEntry, ShardConfig, StoredRecord } from "../../../worker/shard/types.js";
 
@@ -58,12 +59,12 @@ function sequenceNumber(cfg: ShardConfig, position: number): string {
 }
 
 const entry = (data: string | Uint8Array, partitionKey = "pk"): AppendEntry => ({
-  partitionKey,
+  key: encoder.encode(partitionKey),
   data: typeof data === "string" ? encoder.encode(data) : data,
 });
 
 async function append(stub: Stub, entries: AppendEntry[]): Promise<string[]> {
-  const result = await stub.append(entries);
+  const result = await stub.append(pack(entries));
   if (!("sequenceNumbers" in result)) throw new Error(`append answered ${JSON.stringify(result)}`);
   return result.sequenceNumbers;
 }
@@ -115,7 +116,7 @@ describe("Shard storage", () => {
     it("answers every call as gone and keeps no storage", async () => {
       const cfg = config();
       const stub = stubOf(cfg);
-      expect(await stub.append([entry("x")])).toEqual({ gone: true });
+      expect(await stub.append(pack([entry("x")]))).toEqual({ gone: true });
       expect(await stub.iterator({ type: "TRIM_HORIZON" })).toEqual({ gone: true });
       expect(await stub.read("AAAA", 10)).toEqual({ gone: true });
       expect(await stub.count()).toBe(0);
@@ -146,23 +147,29 @@ describe("Shard storage", () => {
     it("writes a batch all or nothing", async () => {
       const { cfg, stub } = await shard();
       await append(stub, [entry("before")]);
-      // The third entry breaks a NOT NULL constraint, after two rows were inserted.
-      const broken = [
-        entry("1"),
-        entry("2"),
-        { partitionKey: null, data: encoder.encode("3") },
-        entry("4"),
-      ];
-      // Called inside the object, so the failure stays a local exception.
-      const outcome = await runInDurableObject(stub, async (instance: Shard) => {
+      // Three records of 600 KiB pack into three segments; the second INSERT
+      // fails, after the first has been made.
+      const broken = [0, 1, 2].map(() => entry(randomBytes(600 * 1024)));
+      const outcome = await runInDurableObject(stub, async (instance: Shard, state) => {
+        const sql = state.storage.sql;
+        const exec = sql.exec.bind(sql);
+        let inserts = 0;
+        sql.exec = ((query: string, ...bindings: unknown[]) => {
+          if (query.startsWith("INSERT INTO segments") && ++inserts === 2) {
+            throw new Error("injected failure");
+          }
+          return exec(query, ...(bindings as SqlStorageValue[]));
+        }) as typeof sql.exec;
         try {
-          await instance.append(broken as unknown as AppendEntry[]);
+          await instance.append(pack(broken));
           return "accepted";
         } catch (error) {
           return String(error);
+        } finally {
+          sql.exec = exec;
         }
       });
-      expect(outcome).toMatch(/NOT NULL constraint failed: records\.partition_key/);
+      expect(outcome).toMatch(/injected failure/);
       expect(await stub.count()).toBe(1);
       // No position was used up by the failed batch.
       expect(await append(stub, [entry("after")])).toEqual([sequenceNumber(cfg, 2)]);
@@ -220,18 +227,19 @@ describe("Shard storage", () => {
 
       const layout = await runInDurableObject(stub, (_i: Shard, state) =>
         state.storage.sql
-          .exec<{ position: number; inline: number; chunks: number; stored: number }>(
-            `SELECT r.position, r.data IS NOT NULL AS inline, r.chunks,
-                    (SELECT COUNT(*) FROM record_chunks c WHERE c.position = r.position) AS stored
-             FROM records r ORDER BY r.position`,
+          .exec<{ position: number; inline: number; chunks: number }>(
+            `SELECT s.first_position AS position, s.body IS NOT NULL AS inline,
+                    (SELECT COUNT(*) FROM segment_chunks c WHERE c.first_position = s.first_position) AS chunks
+             FROM segments s ORDER BY s.first_position`,
           )
           .toArray(),
       );
+      // Bodies up to 1.5 MiB stay in their row; larger ones go in 1.5 MiB chunks.
       expect(layout).toEqual([
-        { position: 1, inline: 1, chunks: 0, stored: 0 },
-        { position: 2, inline: 0, chunks: 2, stored: 2 },
-        { position: 3, inline: 0, chunks: 3, stored: 3 },
-        { position: 4, inline: 0, chunks: 10, stored: 10 },
+        { position: 1, inline: 1, chunks: 0 },
+        { position: 2, inline: 1, chunks: 0 },
+        { position: 3, inline: 0, chunks: 3 },
+        { position: 4, inline: 0, chunks: 7 },
       ]);
 
       // 1 + 1 + 3 MiB fit one read; the 10 MiB record needs a read of its own.
@@ -307,12 +315,13 @@ describe("Shard storage", () => {
       await setClock(stub, t0 + HOUR + 1);
       expect(await runDurableObjectAlarm(stub)).toBe(true);
       const left = await runInDurableObject(stub, (_i: Shard, state) => ({
-        records: state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM records").one().n,
+        segments: state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM segments").one()
+          .n,
         chunks: state.storage.sql
-          .exec<{ n: number }>("SELECT COUNT(*) AS n FROM record_chunks")
+          .exec<{ n: number }>("SELECT COUNT(*) AS n FROM segment_chunks")
           .one().n,
       }));
-      expect(left).toEqual({ records: 0, chunks: 0 });
+      expect(left).toEqual({ segments: 0, chunks: 0 });
     });
   });
 
@@ -324,7 +333,7 @@ describe("Shard storage", () => {
       expect(await alarmOf(stub)).not.toBeNull();
 
       await stub.drop();
-      expect(await stub.append([entry("x")])).toEqual({ gone: true });
+      expect(await stub.append(pack([entry("x")]))).toEqual({ gone: true });
       expect(await stub.iterator({ type: "LATEST" })).toEqual({ gone: true });
       expect(await stub.read(token, 10)).toEqual({ gone: true });
       expect(await stub.count()).toBe(0);
@@ -344,7 +353,7 @@ describe("Shard storage", () => {
       // A fresh instance of the object, as after a restart, stays empty and gone.
       await evictDurableObject(stub);
       expect(await stub.read(token, 10)).toEqual({ gone: true });
-      expect(await stub.append([entry("x")])).toEqual({ gone: true });
+      expect(await stub.append(pack([entry("x")]))).toEqual({ gone: true });
       expect(await leftovers(stub)).toEqual({ tables: [], alarm: null });
     });
   });
