@@ -36,7 +36,12 @@ const worker = await unstable_startWorker({
   bindings: {
     CREATE_STREAM_MS: { type: "plain_text", value: "0" },
   },
-  dev: { server: { hostname: "127.0.0.1", port: 0 }, persist: dataDir, inspector: false, watch: false },
+  dev: {
+    server: { hostname: "127.0.0.1", port: 0 },
+    persist: dataDir,
+    inspector: false,
+    watch: false,
+  },
 });
 await worker.ready;
 const endpoint = (await worker.url).origin;
@@ -45,7 +50,9 @@ const client = new KinesisClient({
   endpoint,
   region: "us-east-1",
   credentials: { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret" },
-  requestHandler: new NodeHttpHandler({ httpAgent: new Agent({ keepAlive: true, maxSockets: concurrency }) }),
+  requestHandler: new NodeHttpHandler({
+    httpAgent: new Agent({ keepAlive: true, maxSockets: concurrency }),
+  }),
   maxAttempts: 1,
 });
 
@@ -53,16 +60,23 @@ try {
   const StreamName = "bench";
   await client.send(new CreateStreamCommand({ StreamName, ShardCount: 4 }));
   for (;;) {
-    const { StreamDescriptionSummary } = await client.send(new DescribeStreamSummaryCommand({ StreamName }));
+    const { StreamDescriptionSummary } = await client.send(
+      new DescribeStreamSummaryCommand({ StreamName }),
+    );
     if (StreamDescriptionSummary?.StreamStatus === "ACTIVE") break;
   }
   const payload = randomBytes(recordBytes);
   const batch = () =>
-    Array.from({ length: 500 }, (_, i) => ({ Data: payload, PartitionKey: `key-${i}-${Math.random()}` }));
+    Array.from({ length: 500 }, (_, i) => ({
+      Data: payload,
+      PartitionKey: `key-${i}-${Math.random()}`,
+    }));
 
   // Warm up the isolate, the shard objects and the connections.
   await Promise.all(
-    Array.from({ length: concurrency }, () => client.send(new PutRecordsCommand({ StreamName, Records: batch() }))),
+    Array.from({ length: concurrency }, () =>
+      client.send(new PutRecordsCommand({ StreamName, Records: batch() })),
+    ),
   );
 
   let records = 0;
@@ -85,7 +99,8 @@ try {
   );
   const elapsed = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
-  const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]?.toFixed(1);
+  const pct = (p) =>
+    latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]?.toFixed(1);
   const result = {
     workload: `PutRecords 500 x ${recordBytes} B, 4 shards, ${concurrency} producers, ${seconds} s`,
     calls,

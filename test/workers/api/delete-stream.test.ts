@@ -7,12 +7,11 @@ import {
   deleteStream,
   expectError,
   expectValidation,
-  expectWrongTypes,
   failure,
   getRecords,
-  type JsonKind,
   ok,
   PATTERN,
+  refusesWrongTypes,
   rule,
   shardIterator,
   streamStatus,
@@ -30,17 +29,12 @@ const control = () => env.CONTROL.get(env.CONTROL.idFromName("000000000000/us-ea
 
 describe("DeleteStream", () => {
   describe("serialization", () => {
-    const members: [string, JsonKind][] = [
+    refusesWrongTypes(OP, [
       ["StreamName", "String"],
       ["EnforceConsumerDeletion", "Boolean"],
       ["StreamARN", "String"],
       ["StreamId", "String"],
-    ];
-    for (const [path, kind] of members) {
-      it(`refuses a ${path} that is not a ${kind}`, async () => {
-        await expectWrongTypes(OP, path, kind);
-      });
-    }
+    ]);
   });
 
   describe("validation", () => {

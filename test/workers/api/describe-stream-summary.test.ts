@@ -3,10 +3,10 @@ import {
   createStream,
   expectError,
   expectValidation,
-  expectWrongTypes,
   failure,
   ok,
   PATTERN,
+  refusesWrongTypes,
   rule,
   uniqueName,
 } from "../support/kinesis.js";
@@ -18,11 +18,11 @@ const arnOf = (name: string, region = "us-east-1") =>
 
 describe("DescribeStreamSummary", () => {
   describe("serialization", () => {
-    for (const path of ["StreamName", "StreamARN", "StreamId"]) {
-      it(`refuses a ${path} that is not a String`, async () => {
-        await expectWrongTypes(OP, path, "String");
-      });
-    }
+    refusesWrongTypes(OP, [
+      ["StreamName", "String"],
+      ["StreamARN", "String"],
+      ["StreamId", "String"],
+    ]);
   });
 
   describe("validation", () => {

@@ -3,11 +3,10 @@ import {
   createStream,
   expectError,
   expectValidation,
-  expectWrongTypes,
   failure,
-  type JsonKind,
   ok,
   PATTERN,
+  refusesWrongTypes,
   rule,
   type ShardDescription,
   uniqueName,
@@ -34,18 +33,13 @@ const arnOf = (name: string, region = "us-east-1", account = "000000000000") =>
 
 describe("DescribeStream", () => {
   describe("serialization", () => {
-    const members: [string, JsonKind][] = [
+    refusesWrongTypes(OP, [
       ["StreamName", "String"],
       ["Limit", "Integer"],
       ["ExclusiveStartShardId", "String"],
       ["StreamARN", "String"],
       ["StreamId", "String"],
-    ];
-    for (const [path, kind] of members) {
-      it(`refuses a ${path} that is not a ${kind}`, async () => {
-        await expectWrongTypes(OP, path, kind);
-      });
-    }
+    ]);
   });
 
   describe("validation", () => {

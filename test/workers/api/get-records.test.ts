@@ -7,13 +7,12 @@ import {
   createStream,
   expectError,
   expectValidation,
-  expectWrongTypes,
   failure,
   getRecords,
-  type JsonKind,
   ok,
   PATTERN,
   type RecordOut,
+  refusesWrongTypes,
   rule,
   shardIterator,
   shardObject,
@@ -46,17 +45,12 @@ function flip(token: string, index: number): string {
 
 describe("GetRecords", () => {
   describe("serialization", () => {
-    const members: [string, JsonKind][] = [
+    refusesWrongTypes(OP, [
       ["ShardIterator", "String"],
       ["Limit", "Integer"],
       ["StreamARN", "String"],
       ["StreamId", "String"],
-    ];
-    for (const [path, kind] of members) {
-      it(`refuses a ${path} that is not a ${kind}`, async () => {
-        await expectWrongTypes(OP, path, kind);
-      });
-    }
+    ]);
   });
 
   describe("validation", () => {

@@ -7,11 +7,10 @@ import {
   deleteStream,
   expectError,
   expectValidation,
-  expectWrongTypes,
   failure,
-  type JsonKind,
   ok,
   PATTERN,
+  refusesWrongTypes,
   rule,
 } from "../support/kinesis.js";
 
@@ -38,16 +37,11 @@ async function streams(region: string, names: string[]): Promise<void> {
 
 describe("ListStreams", () => {
   describe("serialization", () => {
-    const members: [string, JsonKind][] = [
+    refusesWrongTypes(OP, [
       ["Limit", "Integer"],
       ["ExclusiveStartStreamName", "String"],
       ["NextToken", "String"],
-    ];
-    for (const [path, kind] of members) {
-      it(`refuses a ${path} that is not a ${kind}`, async () => {
-        await expectWrongTypes(OP, path, kind);
-      });
-    }
+    ]);
   });
 
   describe("validation", () => {

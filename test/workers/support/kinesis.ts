@@ -3,7 +3,7 @@
  * an AWS JSON 1.1 body, signed enough to carry a credential scope.
  */
 import { env, exports } from "cloudflare:workers";
-import { expect } from "vitest";
+import { expect, it } from "vitest";
 import { encodeBase64 } from "../../../src/protocol/base64.js";
 
 export interface Answer {
@@ -268,6 +268,18 @@ export async function expectWrongTypes(
 ): Promise<void> {
   for (const [value, message] of wrongTypes(kind)) {
     await expectError(operation, bodyWith(path, value), "SerializationException", message);
+  }
+}
+
+/**
+ * One test per member: every wrong JSON type at that member is refused with
+ * AWS's SerializationException. Call inside a `describe("serialization")`.
+ */
+export function refusesWrongTypes(operation: string, members: [string, JsonKind][]): void {
+  for (const [path, kind] of members) {
+    it(`refuses a ${path} that is not a ${kind}`, async () => {
+      await expectWrongTypes(operation, path, kind);
+    });
   }
 }
 
