@@ -38,6 +38,23 @@ export function formatSequenceNumber(parts: SequenceParts): string {
   );
 }
 
+/**
+ * A formatter for one shard's sequence numbers: the shard's fixed prefix is
+ * built once, so each number costs one padded integer (positions stay below
+ * 2^53, so no BigInt is needed on the hot path).
+ *
+ * @example
+ * const format = sequenceNumberFormatter(1764201600000, 2);
+ * format(7) === formatSequenceNumber({ epoch: 1764201600000, shardIndex: 2, position: 7n });
+ */
+export function sequenceNumberFormatter(
+  epoch: number,
+  shardIndex: number,
+): (position: number) => string {
+  const prefix = PREFIX + String(epoch).padStart(14, "0") + String(shardIndex).padStart(10, "0");
+  return (position) => prefix + String(position).padStart(20, "0");
+}
+
 /** The parts of a sequence number this service minted, or undefined for any other string. */
 export function parseSequenceNumber(value: string): SequenceParts | undefined {
   if (value.length !== LENGTH || !value.startsWith(PREFIX) || !/^\d+$/.test(value))

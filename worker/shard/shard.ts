@@ -15,9 +15,9 @@ import { DurableObject } from "cloudflare:workers";
 import { ITERATOR_LIFETIME_MS, MAX_GET_RECORDS_BYTES } from "../../src/kinesis/constraints.js";
 import { javaDate } from "../../src/kinesis/java-date.js";
 import {
-  formatSequenceNumber,
   formatShardId,
   parseSequenceNumber,
+  sequenceNumberFormatter,
 } from "../../src/kinesis/sequence-number.js";
 import { IteratorSigner } from "../iterators/signer.js";
 import { hasTable, migrate } from "../storage/migrate.js";
@@ -43,6 +43,7 @@ const HOUR_MS = 60 * 60 * 1000;
 
 interface ShardState {
   config: ShardConfig;
+  formatSequence: (position: number) => string;
   nextPosition: number;
   lastArrival: number;
   status: "OPEN" | "CLOSED";
@@ -97,10 +98,18 @@ export class Shard extends DurableObject<Env> {
       return;
     }
     const config = JSON.parse(row.config) as ShardConfig;
+    // Appends do not touch `meta`: the newest segment says where the log ends.
+    // `meta` keeps the counter for when trimming has removed every segment.
+    const newest = this.ctx.storage.sql
+      .exec<{ last_position: number; arrival: number }>(
+        "SELECT last_position, arrival FROM segments ORDER BY first_position DESC LIMIT 1",
+      )
+      .toArray()[0];
     this.#state = {
       config,
-      nextPosition: row.next_position,
-      lastArrival: row.last_arrival,
+      formatSequence: sequenceNumberFormatter(config.epoch, config.shardIndex),
+      nextPosition: Math.max(row.next_position, (newest?.last_position ?? 0) + 1),
+      lastArrival: Math.max(row.last_arrival, newest?.arrival ?? 0),
       status: row.status === "CLOSED" ? "CLOSED" : "OPEN",
       endingPosition: row.ending_position,
       signer: new IteratorSigner(config.iteratorKey),
@@ -170,20 +179,12 @@ export class Shard extends DurableObject<Env> {
           }
         }
       }
-      sql.exec(
-        "UPDATE meta SET next_position = ?, last_arrival = ? WHERE id = 1",
-        first + total,
-        arrival,
-      );
     });
     state.nextPosition = first + total;
     state.lastArrival = arrival;
     await this.#scheduleTrim(arrival);
-    const { epoch, shardIndex } = state.config;
     return {
-      sequenceNumbers: Array.from({ length: total }, (_, i) =>
-        formatSequenceNumber({ epoch, shardIndex, position: BigInt(first + i) }),
-      ),
+      sequenceNumbers: Array.from({ length: total }, (_, i) => state.formatSequence(first + i)),
     };
   }
 
@@ -310,11 +311,7 @@ export class Shard extends DurableObject<Env> {
         }
         bytes += record.data.byteLength;
         records.push({
-          sequenceNumber: formatSequenceNumber({
-            epoch: config.epoch,
-            shardIndex: config.shardIndex,
-            position: BigInt(position),
-          }),
+          sequenceNumber: state.formatSequence(position),
           arrival: row.arrival,
           partitionKey: record.partitionKey,
           data: record.data,
@@ -423,6 +420,12 @@ export class Shard extends DurableObject<Env> {
         cutoff,
       );
       sql.exec("DELETE FROM segments WHERE arrival < ?", cutoff);
+      // The newest segment may have gone with the rest; keep the counter.
+      sql.exec(
+        "UPDATE meta SET next_position = ?, last_arrival = ? WHERE id = 1",
+        state.nextPosition,
+        state.lastArrival,
+      );
     });
     return deleted;
   }

@@ -6,6 +6,7 @@ import {
   parseSequenceNumber,
   parseShardId,
   type SequenceParts,
+  sequenceNumberFormatter,
 } from "../../../src/kinesis/sequence-number.js";
 
 const MAX_U64 = (1n << 64n) - 1n;
@@ -83,6 +84,17 @@ describe("formatSequenceNumber", () => {
       formatSequenceNumber({ ...base, epoch: base.epoch + 1 }),
     ]);
     expect(values.size).toBe(3);
+  });
+});
+
+describe("sequenceNumberFormatter", () => {
+  it("formats exactly as formatSequenceNumber for every safe-integer position", () => {
+    fc.assert(
+      fc.property(parts, fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }), (p, position) => {
+        const format = sequenceNumberFormatter(p.epoch, p.shardIndex);
+        expect(format(position)).toBe(formatSequenceNumber({ ...p, position: BigInt(position) }));
+      }),
+    );
   });
 });
 

@@ -374,6 +374,19 @@ describe("Shard storage", () => {
       expect(await alarmOf(stub)).toBe(alarm);
     });
 
+    it("keeps its position counter across a restart after every record was trimmed", async () => {
+      const { cfg, stub } = await shard({ retentionHours: 1 });
+      const t0 = Date.now();
+      await setClock(stub, t0);
+      await append(stub, [entry("1"), entry("2")]);
+      await setClock(stub, t0 + HOUR + 1);
+      expect(await runDurableObjectAlarm(stub)).toBe(true);
+      expect(await stub.count()).toBe(0);
+
+      await evictDurableObject(stub);
+      expect(await append(stub, [entry("3")])).toEqual([sequenceNumber(cfg, 3)]);
+    });
+
     it("ignores a second init", async () => {
       const { cfg, stub } = await shard();
       await stub.init({ ...cfg, epoch: cfg.epoch + 1, shardIndex: 9, streamName: "other" });
