@@ -1,9 +1,10 @@
 import { listLimit, streamTarget } from "../../src/kinesis/constraints.js";
 import { KinesisError, shardNotFound } from "../../src/kinesis/errors.js";
 import type { GetRecordsOutput } from "../../src/kinesis/model.js";
-import { formatShardId } from "../../src/kinesis/sequence-number.js";
+import { formatShardId, sequenceNumberFormatter } from "../../src/kinesis/sequence-number.js";
 import { required, string, struct } from "../../src/kinesis/shape.js";
 import { parseIterator } from "../../src/kinesis/shard-iterator.js";
+import { recordsOf } from "../data/reader.js";
 import { signerOf } from "../iterators/keys.js";
 import { unwrap } from "../rpc.js";
 import { isGone } from "../shard/types.js";
@@ -34,14 +35,9 @@ export default defineAction({
       input.Limit ?? 10000,
     );
     if (isGone(answer)) throw shardNotFound(shardId, claims.streamName, scope.account);
-    const { records, nextIterator, millisBehindLatest } = unwrap(answer);
+    const { runs, epoch, nextIterator, millisBehindLatest } = unwrap(answer);
     const out: GetRecordsOutput = {
-      Records: records.map((r) => ({
-        SequenceNumber: r.sequenceNumber,
-        ApproximateArrivalTimestamp: new Date(r.arrival),
-        Data: r.data,
-        PartitionKey: r.partitionKey,
-      })),
+      Records: recordsOf(runs, sequenceNumberFormatter(epoch, claims.shardIndex)),
       MillisBehindLatest: millisBehindLatest,
     };
     if (nextIterator !== null) out.NextShardIterator = nextIterator;

@@ -12,7 +12,9 @@
  */
 import type { AppendEntry } from "./types.js";
 
-const HEADER = 6;
+/** Bytes before each record's key: key length u16 and data length u32. */
+export const HEADER_BYTES = 6;
+const HEADER = HEADER_BYTES;
 /** A segment closes when adding a record would take it past this many bytes. */
 export const SEGMENT_TARGET = 1024 * 1024;
 
@@ -76,28 +78,41 @@ export function pack(records: readonly AppendEntry[]): PackedSegment[] {
 }
 
 /**
- * Calls `visit` for each record of a segment body from index `from` on, until
- * it returns false. Data is copied out, so the body's buffer is not kept alive
- * (or cloned whole over RPC) by the records.
+ * Walks the records of a body without copying: `visit` gets each record's
+ * index and the byte offsets of its key, its data and its end, and returns
+ * false to stop.
+ */
+export function walk(
+  body: Uint8Array,
+  visit: (index: number, keyStart: number, dataStart: number, end: number) => boolean,
+): void {
+  const view = new DataView(body.buffer, body.byteOffset, body.byteLength);
+  let offset = 0;
+  for (let index = 0; offset < body.byteLength; index++) {
+    const keyStart = offset + HEADER;
+    const dataStart = keyStart + view.getUint16(offset);
+    offset = dataStart + view.getUint32(offset + 2);
+    if (!visit(index, keyStart, dataStart, offset)) return;
+  }
+}
+
+/**
+ * Calls `visit` for each record of a body from index `from` on, until it
+ * returns false. The data is a view into the body: copy it to keep it.
  */
 export function unpack(
   body: Uint8Array,
   from: number,
   visit: (record: UnpackedRecord, index: number) => boolean,
 ): void {
-  const view = new DataView(body.buffer, body.byteOffset, body.byteLength);
-  let offset = 0;
-  for (let index = 0; offset < body.byteLength; index++) {
-    const keyLength = view.getUint16(offset);
-    const dataLength = view.getUint32(offset + 2);
-    const keyStart = offset + HEADER;
-    const dataStart = keyStart + keyLength;
-    offset = dataStart + dataLength;
-    if (index < from) continue;
-    const record = {
-      partitionKey: decoder.decode(body.subarray(keyStart, dataStart)),
-      data: body.slice(dataStart, offset),
-    };
-    if (!visit(record, index)) return;
-  }
+  walk(body, (index, keyStart, dataStart, end) => {
+    if (index < from) return true;
+    return visit(
+      {
+        partitionKey: decoder.decode(body.subarray(keyStart, dataStart)),
+        data: body.subarray(dataStart, end),
+      },
+      index,
+    );
+  });
 }

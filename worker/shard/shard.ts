@@ -22,14 +22,14 @@ import {
 import { IteratorSigner } from "../iterators/signer.js";
 import { hasTable, migrate } from "../storage/migrate.js";
 import { SHARD_MIGRATIONS } from "./schema.js";
-import { type PackedSegment, unpack } from "./segment.js";
+import { HEADER_BYTES, type PackedSegment, walk } from "./segment.js";
 import type {
   AppendResult,
   IteratorRequest,
   IteratorResult,
   ReadResult,
+  RecordRun,
   ShardConfig,
-  StoredRecord,
   WireError,
 } from "./types.js";
 
@@ -284,14 +284,14 @@ export class Shard extends DurableObject<Env> {
       state.status === "CLOSED" && state.endingPosition !== null
         ? state.endingPosition
         : Number.MAX_SAFE_INTEGER;
-    const records: StoredRecord[] = [];
+    const runs: RecordRun[] = [];
+    let records = 0;
     let bytes = 0;
     let next = start;
     let lastArrival: number | undefined;
-    let full = false;
     // The cursor is lazy: only the segments needed are read.
     const cursor = this.ctx.storage.sql.exec<SegmentRow>(
-      "SELECT first_position, last_position, arrival, body FROM segments WHERE last_position >= ? AND first_position <= ? AND arrival >= ? ORDER BY first_position",
+      "SELECT first_position, arrival, body FROM segments WHERE last_position >= ? AND first_position <= ? AND arrival >= ? ORDER BY first_position",
       start,
       end,
       this.#cutoff(state, now),
@@ -299,27 +299,47 @@ export class Shard extends DurableObject<Env> {
     for (const row of cursor) {
       const body = row.body ? new Uint8Array(row.body) : this.#readChunks(row.first_position);
       const from = Math.max(0, start - row.first_position);
-      unpack(body, from, (record, index) => {
+      let first = -1;
+      let count = 0;
+      let startOffset = 0;
+      let endOffset = 0;
+      let full = false;
+      walk(body, (index, keyStart, dataStart, recordEnd) => {
+        if (index < from) return true;
+        const size = recordEnd - dataStart;
         const position = row.first_position + index;
-        if (position > end || records.length >= limit) {
+        if (
+          position > end ||
+          records >= limit ||
+          (records > 0 && bytes + size > MAX_GET_RECORDS_BYTES)
+        ) {
           full = true;
           return false;
         }
-        if (records.length > 0 && bytes + record.data.byteLength > MAX_GET_RECORDS_BYTES) {
-          full = true;
-          return false;
+        if (first < 0) {
+          first = position;
+          startOffset = keyStart - HEADER_BYTES;
         }
-        bytes += record.data.byteLength;
-        records.push({
-          sequenceNumber: state.formatSequence(position),
-          arrival: row.arrival,
-          partitionKey: record.partitionKey,
-          data: record.data,
-        });
-        next = position + 1;
-        lastArrival = row.arrival;
+        endOffset = recordEnd;
+        count++;
+        records++;
+        bytes += size;
         return true;
       });
+      if (count > 0) {
+        runs.push({
+          firstPosition: first,
+          arrival: row.arrival,
+          count,
+          // Only the records read cross the call; a whole segment goes as it is.
+          body:
+            startOffset === 0 && endOffset === body.byteLength
+              ? body
+              : body.slice(startOffset, endOffset),
+        });
+        next = first + count;
+        lastArrival = row.arrival;
+      }
       if (full) break;
     }
 
@@ -331,7 +351,8 @@ export class Shard extends DurableObject<Env> {
     const finished =
       state.status === "CLOSED" && state.endingPosition !== null && next > state.endingPosition;
     return {
-      records,
+      runs,
+      epoch: config.epoch,
       nextIterator: finished ? null : await this.#sign(state, next),
       millisBehindLatest,
     };

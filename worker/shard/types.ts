@@ -66,17 +66,25 @@ export interface IteratorRequest {
 
 export type IteratorResult = { readonly iterator: string } | Gone | { readonly error: WireError };
 
-export interface StoredRecord {
-  readonly sequenceNumber: string;
+/**
+ * Records read from one segment: consecutive positions that share an arrival
+ * time, still packed (segment.ts). A read answers with runs rather than a
+ * record object each, so the call carries a few buffers, and the Worker
+ * unpacks them straight into the response.
+ */
+export interface RecordRun {
+  readonly firstPosition: number;
   /** Arrival time, ms. */
   readonly arrival: number;
-  readonly partitionKey: string;
-  readonly data: Uint8Array;
+  readonly count: number;
+  readonly body: Uint8Array;
 }
 
 export type ReadResult =
   | {
-      readonly records: StoredRecord[];
+      readonly runs: RecordRun[];
+      /** The stream epoch, for the sequence numbers of the runs' positions. */
+      readonly epoch: number;
       /** Null once a closed shard has been read to its end. */
       readonly nextIterator: string | null;
       readonly millisBehindLatest: number;

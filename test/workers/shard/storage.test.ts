@@ -6,9 +6,12 @@
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { sequenceNumberFormatter } from "../../../src/kinesis/sequence-number.js";
+import { parseIterator } from "../../../src/kinesis/shard-iterator.js";
+import { recordsOf } from "../../../worker/data/reader.js";
 import { pack } from "../../../worker/shard/segment.js";
 import type { Shard } from "../../../worker/shard/shard.js";
-import type { AppendEntry, ShardConfig, StoredRecord } from "../../../worker/shard/types.js";
+import type { AppendEntry, ShardConfig } from "../../../worker/shard/types.js";
 
 const HOUR = 3_600_000;
 const MiB = 1024 * 1024;
@@ -75,14 +78,33 @@ async function iterator(stub: Stub, request: Parameters<Shard["iterator"]>[0]): 
   return result.iterator;
 }
 
+/** A record as read back: the shard's runs unpacked the way GetRecords unpacks them. */
+interface StoredRecord {
+  sequenceNumber: string;
+  arrival: number;
+  partitionKey: string;
+  data: Uint8Array;
+}
+
 async function read(
   stub: Stub,
   token: string,
   limit = 10_000,
 ): Promise<{ records: StoredRecord[]; nextIterator: string | null; millisBehindLatest: number }> {
   const result = await stub.read(token, limit);
-  if (!("records" in result)) throw new Error(`read answered ${JSON.stringify(result)}`);
-  return result;
+  if (!("runs" in result)) throw new Error(`read answered ${JSON.stringify(result)}`);
+  const format = sequenceNumberFormatter(result.epoch, parseIterator(token)?.shardIndex ?? -1);
+  const records = recordsOf(result.runs, format).map((r) => ({
+    sequenceNumber: r.SequenceNumber,
+    arrival: r.ApproximateArrivalTimestamp.getTime(),
+    partitionKey: r.PartitionKey,
+    data: r.Data,
+  }));
+  return {
+    records,
+    nextIterator: result.nextIterator,
+    millisBehindLatest: result.millisBehindLatest,
+  };
 }
 
 const texts = (records: StoredRecord[]) => records.map((r) => new TextDecoder().decode(r.data));
@@ -412,6 +434,20 @@ describe("Shard storage", () => {
         invalid,
       );
       expect(await a.stub.read("garbage", 10)).toEqual(invalid);
+    });
+
+    it("sends only the records it returns, not the rest of their segment", async () => {
+      const { stub } = await shard();
+      await append(
+        stub,
+        Array.from({ length: 100 }, (_, i) => entry(`record-${i}`)),
+      );
+      const first = await stub.read(await iterator(stub, { type: "TRIM_HORIZON" }), 10);
+      if (!("runs" in first)) throw new Error("read failed");
+      const sent = first.runs.reduce((n, run) => n + run.body.byteLength, 0);
+      // Ten packed records of 6 header bytes, a 2-byte key and 8 or 9 data bytes.
+      expect(first.runs.map((r) => r.count)).toEqual([10]);
+      expect(sent).toBe(10 * (6 + 2 + 8));
     });
 
     it("reads at most `limit` records and continues where it stopped", async () => {
