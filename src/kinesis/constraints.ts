@@ -2,7 +2,7 @@
  * Member shapes shared by many operations, with the model's constraints.
  * Each operation's input spec builds on these.
  */
-import { integer, string, timestamp } from "./shape.js";
+import { integer, list, map, string, timestamp } from "./shape.js";
 
 export const streamName = string({ min: 1, max: 128, pattern: "^[a-zA-Z0-9_.-]+$" });
 export const streamArn = string({
@@ -41,3 +41,52 @@ export const MAX_GET_RECORDS_BYTES = 10 * 1024 * 1024;
 export const ITERATOR_LIFETIME_MS = 5 * 60 * 1000;
 /** Retention a new stream starts with. */
 export const DEFAULT_RETENTION_HOURS = 24;
+
+/** Retention a stream may have, in hours (Increase/DecreaseStreamRetentionPeriod). */
+export const MIN_RETENTION_HOURS = 24;
+export const MAX_RETENTION_HOURS = 8760;
+
+export const tagKey = string({ min: 1, max: 128 });
+export const tagValue = string({ min: 0, max: 256 });
+/** The model's TagMap: at most 200 entries per request, though a stream keeps at most 50. */
+export const tagMap = map(tagKey, tagValue, { min: 1, max: 200 });
+export const tagKeyList = list(tagKey, { min: 1, max: 50 });
+/** A stream keeps at most this many tags, as AWS's documentation says. */
+export const MAX_TAGS_PER_STREAM = 50;
+
+/** The model's ResourceARN: a stream ARN, or a consumer ARN under one. */
+export const resourceArn = string({
+  min: 1,
+  max: 2048,
+  pattern: "^arn:aws.*:kinesis:.*:\\d{12}:.*stream/\\S+$",
+});
+
+export const maxRecordSizeInKiB = integer({ min: 1024, max: 10240 });
+/** The model's NaturalIntegerObject. */
+export const naturalInteger = integer({ min: 0 });
+
+/** The shard-level metrics, in the model's order; "ALL" names every one of them. */
+export const SHARD_LEVEL_METRICS = [
+  "IncomingBytes",
+  "IncomingRecords",
+  "OutgoingBytes",
+  "OutgoingRecords",
+  "WriteProvisionedThroughputExceeded",
+  "ReadProvisionedThroughputExceeded",
+  "IteratorAgeMilliseconds",
+] as const;
+export type ShardLevelMetric = (typeof SHARD_LEVEL_METRICS)[number];
+export const metricsNameList = list(string({ enum: [...SHARD_LEVEL_METRICS, "ALL"] }), {
+  min: 1,
+  max: 7,
+});
+
+/** On-demand streams one account may have in one region (AWS's default quota). */
+export const ON_DEMAND_STREAM_LIMIT = 50;
+/** The most warm throughput an on-demand stream may ask for: 10 GiBps, AWS's default limit. */
+export const MAX_WARM_THROUGHPUT_MIBPS = 10240;
+
+/** MinimumThroughputBillingCommitment: a commitment lasts at least this long once enabled. */
+export const MIN_COMMITMENT_MS = 24 * 60 * 60 * 1000;
+export const COMMITMENT_INPUT_STATUSES = ["ENABLED", "DISABLED"] as const;
+export type CommitmentStatus = "ENABLED" | "DISABLED" | "ENABLED_UNTIL_EARLIEST_ALLOWED_END";

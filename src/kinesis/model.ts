@@ -3,7 +3,7 @@
  * and blobs are bytes here; each codec renders them its own way (JSON: epoch
  * seconds and base64).
  */
-import type { StreamMode } from "./constraints.js";
+import type { CommitmentStatus, ShardLevelMetric, StreamMode } from "./constraints.js";
 
 export type StreamStatus = "CREATING" | "DELETING" | "ACTIVE" | "UPDATING";
 
@@ -30,7 +30,7 @@ export interface ShardOut {
 }
 
 export interface EnhancedMetrics {
-  ShardLevelMetrics: string[];
+  ShardLevelMetrics: ShardLevelMetric[];
 }
 
 export interface StreamDescription {
@@ -57,6 +57,8 @@ export interface StreamDescriptionSummary {
   EncryptionType: "NONE" | "KMS";
   OpenShardCount: number;
   ConsumerCount: number;
+  /** Only for on-demand streams in accounts with MinimumThroughputBillingCommitment enabled. */
+  WarmThroughput?: WarmThroughputObject;
   MaxRecordSizeInKiB: number;
 }
 
@@ -108,4 +110,56 @@ export interface PutRecordsResultEntry {
 export interface PutRecordsOutput {
   FailedRecordCount: number;
   Records: PutRecordsResultEntry[];
+}
+
+export interface Tag {
+  Key: string;
+  Value: string;
+}
+
+export interface ListTagsForStreamOutput {
+  Tags: Tag[];
+  HasMoreTags: boolean;
+}
+
+export interface ListTagsForResourceOutput {
+  Tags: Tag[];
+}
+
+export interface DescribeLimitsOutput {
+  ShardLimit: number;
+  OpenShardCount: number;
+  OnDemandStreamCount: number;
+  OnDemandStreamCountLimit: number;
+}
+
+/** EnableEnhancedMonitoring's and DisableEnhancedMonitoring's answer. */
+export interface EnhancedMonitoringOutput {
+  StreamName: string;
+  CurrentShardLevelMetrics: ShardLevelMetric[];
+  DesiredShardLevelMetrics: ShardLevelMetric[];
+  StreamARN: string;
+}
+
+export interface WarmThroughputObject {
+  TargetMiBps?: number;
+  CurrentMiBps?: number;
+}
+
+export interface UpdateStreamWarmThroughputOutput {
+  StreamARN: string;
+  StreamName: string;
+  WarmThroughput: WarmThroughputObject;
+}
+
+export interface MinimumThroughputBillingCommitmentOutput {
+  Status: CommitmentStatus;
+  StartedAt?: Date;
+  EndedAt?: Date;
+  EarliestAllowedEndAt?: Date;
+}
+
+/** DescribeAccountSettings's and UpdateAccountSettings's answer. */
+export interface AccountSettingsOutput {
+  MinimumThroughputBillingCommitment: MinimumThroughputBillingCommitmentOutput;
 }

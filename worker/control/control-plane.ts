@@ -1,27 +1,46 @@
 /**
  * The control plane of one account and region: streams, their shard maps and
- * lineage. One Durable Object per scope, so one scope never sees another's
- * streams. The data plane does not pass through here on each request; the
- * Worker caches `route()` answers.
+ * lineage, their tags and settings, and the account's settings. One Durable
+ * Object per scope, so one scope never sees another's streams. The data plane
+ * does not pass through here on each request; the Worker caches `route()`
+ * answers.
  *
  * Stream status is derived from timestamps (CREATING until `active_at`,
- * DELETING until `deleting_until`), so the transitions need no timers.
+ * DELETING until `deleting_until`), and so is the end of a billing commitment
+ * (`ended_at`), so the transitions need no timers.
  */
 import { DurableObject } from "cloudflare:workers";
 import { streamArn } from "../../src/kinesis/arn.js";
 import {
+  type CommitmentStatus,
   DEFAULT_MAX_RECORD_BYTES,
   DEFAULT_RETENTION_HOURS,
+  MAX_RETENTION_HOURS,
+  MAX_TAGS_PER_STREAM,
+  MAX_WARM_THROUGHPUT_MIBPS,
+  MIN_COMMITMENT_MS,
+  MIN_RETENTION_HOURS,
+  ON_DEMAND_STREAM_LIMIT,
+  SHARD_LEVEL_METRICS,
+  type ShardLevelMetric,
   type StreamMode,
 } from "../../src/kinesis/constraints.js";
 import { evenRanges } from "../../src/kinesis/hash-key.js";
 import type {
+  AccountSettingsOutput,
+  DescribeLimitsOutput,
+  EnhancedMonitoringOutput,
   ListShardsOutput,
   ListStreamsOutput,
+  ListTagsForStreamOutput,
+  MinimumThroughputBillingCommitmentOutput,
   ShardOut,
   StreamDescription,
   StreamDescriptionSummary,
   StreamStatus,
+  Tag,
+  UpdateStreamWarmThroughputOutput,
+  WarmThroughputObject,
 } from "../../src/kinesis/model.js";
 import {
   decodePageToken,
@@ -35,7 +54,8 @@ import type { ShardConfig, WireError } from "../shard/types.js";
 import { migrate } from "../storage/migrate.js";
 import { shardStub } from "../stubs.js";
 import { CONTROL_MIGRATIONS } from "./schema.js";
-import type { ListShardsRequest, Route, ScopeRef } from "./types.js";
+import { byKey, tagKeysProblem, tagsProblem, tooManyTags } from "./tags.js";
+import type { CreateStreamRequest, ListShardsRequest, Route, ScopeRef } from "./types.js";
 
 interface StreamRow {
   name: string;
@@ -50,6 +70,17 @@ interface StreamRow {
   max_record_kib: number;
   iterator_key: string;
   next_shard_index: number;
+  /** Enabled enhanced metrics, comma-separated. */
+  shard_level_metrics: string;
+  warm_throughput_mibps: number | null;
+  [key: string]: SqlStorageValue;
+}
+
+interface AccountSettingsRow {
+  commitment_status: string;
+  started_at: number | null;
+  ended_at: number | null;
+  earliest_end_at: number | null;
   [key: string]: SqlStorageValue;
 }
 
@@ -102,6 +133,7 @@ export class ControlPlane extends DurableObject<Env> {
       )
       .toArray();
     for (const { name } of gone) {
+      sql.exec("DELETE FROM tags WHERE stream = ?", name);
       sql.exec("DELETE FROM shards WHERE stream = ?", name);
       sql.exec("DELETE FROM streams WHERE name = ?", name);
     }
@@ -133,6 +165,25 @@ export class ControlPlane extends DurableObject<Env> {
     );
   }
 
+  /** ResourceInUseException unless the stream is ACTIVE, in AWS's words. */
+  #unlessActive(scope: ScopeRef, row: StreamRow, now: number): { error: WireError } | undefined {
+    const status = this.#status(row, now);
+    if (status === "ACTIVE") return undefined;
+    return error(
+      "ResourceInUseException",
+      `Stream ${row.name} under account ${scope.account} not ACTIVE, instead in state ${status}`,
+    );
+  }
+
+  #openShardCount(name: string): number {
+    return this.ctx.storage.sql
+      .exec<{ n: number }>(
+        "SELECT COUNT(*) AS n FROM shards WHERE stream = ? AND closed_at IS NULL",
+        name,
+      )
+      .one().n;
+  }
+
   /** The server-wide iterator secret: minted on first use, then kept. Only the "server" object is asked. */
   async serverSecret(): Promise<string> {
     let value = await this.ctx.storage.get<string>("server-secret");
@@ -146,7 +197,7 @@ export class ControlPlane extends DurableObject<Env> {
   /** CreateStream. */
   async createStream(
     scope: ScopeRef,
-    request: { name: string; shardCount?: number; mode: StreamMode; maxRecordKib?: number },
+    request: CreateStreamRequest,
   ): Promise<Result<Record<string, never>>> {
     const now = this.clock();
     const { name, mode } = request;
@@ -166,6 +217,18 @@ export class ControlPlane extends DurableObject<Env> {
       );
     } else {
       shardCount = request.shardCount;
+    }
+    if (request.tags) {
+      const problem =
+        tagsProblem(request.tags) ??
+        (Object.keys(request.tags).length > MAX_TAGS_PER_STREAM
+          ? tooManyTags(name, scope.account)
+          : undefined);
+      if (problem) return error("InvalidArgumentException", problem);
+    }
+    if (request.warmThroughputMiBps !== undefined) {
+      const refused = this.#refuseWarmThroughput(scope, name, mode, request.warmThroughputMiBps);
+      if (refused) return refused;
     }
     const limit = this.#numberVar("SHARD_LIMIT", 500);
     const open = this.ctx.storage.sql
@@ -224,8 +287,8 @@ export class ControlPlane extends DurableObject<Env> {
     this.ctx.storage.transactionSync(() => {
       sql.exec(
         `INSERT INTO streams (name, incarnation, epoch, created_at, active_at, deleting_until, status, mode,
-           retention_hours, max_record_kib, iterator_key, next_shard_index)
-         VALUES (?, ?, ?, ?, ?, NULL, 'ACTIVE', ?, ?, ?, ?, ?)`,
+           retention_hours, max_record_kib, iterator_key, next_shard_index, warm_throughput_mibps)
+         VALUES (?, ?, ?, ?, ?, NULL, 'ACTIVE', ?, ?, ?, ?, ?, ?)`,
         name,
         incarnation,
         epoch,
@@ -236,7 +299,11 @@ export class ControlPlane extends DurableObject<Env> {
         request.maxRecordKib ?? DEFAULT_MAX_RECORD_BYTES / 1024,
         iteratorKey,
         shardCount,
+        request.warmThroughputMiBps ?? null,
       );
+      for (const [key, value] of Object.entries(request.tags ?? {})) {
+        sql.exec("INSERT INTO tags (stream, key, value) VALUES (?, ?, ?)", name, key, value);
+      }
       for (const config of configs) {
         sql.exec(
           `INSERT INTO shards (stream, shard_index, shard_id, starting_hash_key, ending_hash_key, created_at)
@@ -316,7 +383,7 @@ export class ControlPlane extends DurableObject<Env> {
         HasMoreShards: all.length > limit,
         RetentionPeriodHours: row.retention_hours,
         StreamCreationTimestamp: new Date(row.created_at),
-        EnhancedMonitoring: [{ ShardLevelMetrics: [] }],
+        EnhancedMonitoring: [{ ShardLevelMetrics: metricsOf(row) }],
         EncryptionType: "NONE",
       },
     };
@@ -330,22 +397,26 @@ export class ControlPlane extends DurableObject<Env> {
     const now = this.clock();
     const row = this.#stream(name, now);
     if (!row) return this.#notFound(scope, name);
-    const open = this.#shards(name).filter((s) => s.closed_at === null).length;
-    return {
-      StreamDescriptionSummary: {
-        StreamName: name,
-        StreamARN: streamArn(scope, name),
-        StreamStatus: this.#status(row, now),
-        StreamModeDetails: { StreamMode: row.mode as StreamMode },
-        RetentionPeriodHours: row.retention_hours,
-        StreamCreationTimestamp: new Date(row.created_at),
-        EnhancedMonitoring: [{ ShardLevelMetrics: [] }],
-        EncryptionType: "NONE",
-        OpenShardCount: open,
-        ConsumerCount: 0,
-        MaxRecordSizeInKiB: row.max_record_kib,
-      },
+    const open = this.#openShardCount(name);
+    const summary: StreamDescriptionSummary = {
+      StreamName: name,
+      StreamARN: streamArn(scope, name),
+      StreamStatus: this.#status(row, now),
+      StreamModeDetails: { StreamMode: row.mode as StreamMode },
+      RetentionPeriodHours: row.retention_hours,
+      StreamCreationTimestamp: new Date(row.created_at),
+      EnhancedMonitoring: [{ ShardLevelMetrics: metricsOf(row) }],
+      EncryptionType: "NONE",
+      OpenShardCount: open,
+      ConsumerCount: 0,
+      MaxRecordSizeInKiB: row.max_record_kib,
     };
+    // As the model documents: only on-demand streams of accounts with the
+    // commitment enabled have warm throughput.
+    if (row.mode === "ON_DEMAND" && this.#commitmentActive(now)) {
+      summary.WarmThroughput = warmThroughput(row.warm_throughput_mibps, open);
+    }
+    return { StreamDescriptionSummary: summary };
   }
 
   /** ListStreams, in name order, with ExclusiveStartStreamName or NextToken paging. */
@@ -437,6 +508,326 @@ export class ControlPlane extends DurableObject<Env> {
     return out;
   }
 
+  /** AddTagsToStream and TagResource: adds tags or replaces their values. */
+  async addTags(
+    scope: ScopeRef,
+    name: string,
+    tags: Record<string, string>,
+  ): Promise<Result<Record<string, never>>> {
+    const row = this.#stream(name, this.clock());
+    if (!row) return this.#notFound(scope, name);
+    // AWS looks for the stream before it reads the tags (kinesalite's recordings).
+    const problem = tagsProblem(tags);
+    if (problem) return error("InvalidArgumentException", problem);
+    const sql = this.ctx.storage.sql;
+    const keys = new Set(
+      sql
+        .exec<{ key: string }>("SELECT key FROM tags WHERE stream = ?", name)
+        .toArray()
+        .map((r) => r.key),
+    );
+    for (const key of Object.keys(tags)) keys.add(key);
+    if (keys.size > MAX_TAGS_PER_STREAM) {
+      return error("InvalidArgumentException", tooManyTags(name, scope.account));
+    }
+    this.ctx.storage.transactionSync(() => {
+      for (const [key, value] of Object.entries(tags)) {
+        sql.exec(
+          "INSERT INTO tags (stream, key, value) VALUES (?, ?, ?) ON CONFLICT (stream, key) DO UPDATE SET value = excluded.value",
+          name,
+          key,
+          value,
+        );
+      }
+    });
+    return {};
+  }
+
+  /** RemoveTagsFromStream and UntagResource; keys the stream does not have are ignored. */
+  async removeTags(
+    scope: ScopeRef,
+    name: string,
+    keys: readonly string[],
+  ): Promise<Result<Record<string, never>>> {
+    const row = this.#stream(name, this.clock());
+    if (!row) return this.#notFound(scope, name);
+    const problem = tagKeysProblem(keys);
+    if (problem) return error("InvalidArgumentException", problem);
+    const sql = this.ctx.storage.sql;
+    this.ctx.storage.transactionSync(() => {
+      for (const key of keys) sql.exec("DELETE FROM tags WHERE stream = ? AND key = ?", name, key);
+    });
+    return {};
+  }
+
+  /** ListTagsForStream (and, with no page, ListTagsForResource): tags in key order. */
+  async listTags(
+    scope: ScopeRef,
+    name: string,
+    page: { exclusiveStartTagKey?: string; limit?: number } = {},
+  ): Promise<Result<ListTagsForStreamOutput>> {
+    const row = this.#stream(name, this.clock());
+    if (!row) return this.#notFound(scope, name);
+    const after = page.exclusiveStartTagKey;
+    const tags: Tag[] = this.ctx.storage.sql
+      .exec<{ key: string; value: string }>("SELECT key, value FROM tags WHERE stream = ?", name)
+      .toArray()
+      .map((r) => ({ Key: r.key, Value: r.value }))
+      .filter((t) => after === undefined || t.Key > after)
+      .sort(byKey);
+    const limit = page.limit ?? MAX_TAGS_PER_STREAM;
+    return { Tags: tags.slice(0, limit), HasMoreTags: tags.length > limit };
+  }
+
+  /**
+   * IncreaseStreamRetentionPeriod and DecreaseStreamRetentionPeriod. Every
+   * shard hears the new retention, so reads and trimming follow it at once.
+   */
+  async changeRetention(
+    scope: ScopeRef,
+    name: string,
+    hours: number,
+    change: "increase" | "decrease",
+  ): Promise<Result<Record<string, never>>> {
+    // The wording of these four errors is AWS's (kinesalite's recordings).
+    if (hours < MIN_RETENTION_HOURS) {
+      return error(
+        "InvalidArgumentException",
+        `Minimum allowed retention period is ${MIN_RETENTION_HOURS} hours. Requested retention period (${hours} hours) is too short.`,
+      );
+    }
+    if (hours > MAX_RETENTION_HOURS) {
+      return error(
+        "InvalidArgumentException",
+        `Maximum allowed retention period is ${MAX_RETENTION_HOURS} hours. Requested retention period (${hours} hours) is too long.`,
+      );
+    }
+    const now = this.clock();
+    const row = this.#stream(name, now);
+    if (!row) return this.#notFound(scope, name);
+    const busy = this.#unlessActive(scope, row, now);
+    if (busy) return busy;
+    const current = row.retention_hours;
+    if (change === "increase" && hours < current) {
+      return error(
+        "InvalidArgumentException",
+        `Requested retention period (${hours} hours) for stream ${name} can not be shorter than existing retention period (${current} hours). Use DecreaseRetentionPeriod API.`,
+      );
+    }
+    if (change === "decrease" && hours > current) {
+      return error(
+        "InvalidArgumentException",
+        `Requested retention period (${hours} hours) for stream ${name} can not be longer than existing retention period (${current} hours). Use IncreaseRetentionPeriod API.`,
+      );
+    }
+    this.ctx.storage.sql.exec("UPDATE streams SET retention_hours = ? WHERE name = ?", hours, name);
+    // Closed shards too: they stay readable until their records expire. An
+    // equal value is sent as well, which repairs a shard an earlier call missed.
+    await Promise.all(
+      this.#shards(name).map((shard) =>
+        shardStub(this.env, row.incarnation, shard.shard_id).setRetention(hours),
+      ),
+    );
+    return {};
+  }
+
+  /** DescribeLimits: the account's shard limit and usage in this region. */
+  async describeLimits(): Promise<DescribeLimitsOutput> {
+    this.#purge(this.clock());
+    const sql = this.ctx.storage.sql;
+    return {
+      ShardLimit: this.#numberVar("SHARD_LIMIT", 500),
+      OpenShardCount: sql
+        .exec<{ n: number }>("SELECT COUNT(*) AS n FROM shards WHERE closed_at IS NULL")
+        .one().n,
+      OnDemandStreamCount: sql
+        .exec<{ n: number }>("SELECT COUNT(*) AS n FROM streams WHERE mode = 'ON_DEMAND'")
+        .one().n,
+      OnDemandStreamCountLimit: ON_DEMAND_STREAM_LIMIT,
+    };
+  }
+
+  /** UpdateMaxRecordSize. The Worker's cached routes carry the old size until they are reloaded. */
+  async updateMaxRecordSize(
+    scope: ScopeRef,
+    name: string,
+    kib: number,
+  ): Promise<Result<Record<string, never>>> {
+    const now = this.clock();
+    const row = this.#stream(name, now);
+    if (!row) return this.#notFound(scope, name);
+    const busy = this.#unlessActive(scope, row, now);
+    if (busy) return busy;
+    this.ctx.storage.sql.exec("UPDATE streams SET max_record_kib = ? WHERE name = ?", kib, name);
+    return {};
+  }
+
+  /** EnableEnhancedMonitoring and DisableEnhancedMonitoring; "ALL" names every metric. */
+  async changeMonitoring(
+    scope: ScopeRef,
+    name: string,
+    metrics: readonly (ShardLevelMetric | "ALL")[],
+    change: "enable" | "disable",
+  ): Promise<Result<EnhancedMonitoringOutput>> {
+    const now = this.clock();
+    const row = this.#stream(name, now);
+    if (!row) return this.#notFound(scope, name);
+    const busy = this.#unlessActive(scope, row, now);
+    if (busy) return busy;
+    const named = new Set<string>(metrics.includes("ALL") ? SHARD_LEVEL_METRICS : metrics);
+    const current = metricsOf(row);
+    const desired = SHARD_LEVEL_METRICS.filter((m) =>
+      change === "enable"
+        ? current.includes(m) || named.has(m)
+        : current.includes(m) && !named.has(m),
+    );
+    this.ctx.storage.sql.exec(
+      "UPDATE streams SET shard_level_metrics = ? WHERE name = ?",
+      desired.join(","),
+      name,
+    );
+    return {
+      StreamName: name,
+      CurrentShardLevelMetrics: current,
+      DesiredShardLevelMetrics: desired,
+      StreamARN: streamArn(scope, name),
+    };
+  }
+
+  /**
+   * Why a stream may not have this warm throughput, or undefined when it may:
+   * only on-demand streams of accounts with the commitment enabled have it.
+   * The messages are ours: AWS's wording is not recorded anywhere we know of.
+   */
+  #refuseWarmThroughput(
+    scope: ScopeRef,
+    name: string,
+    mode: StreamMode,
+    mibps: number,
+  ): { error: WireError } | undefined {
+    if (mode !== "ON_DEMAND") {
+      return error(
+        "ValidationException",
+        `Warm throughput is only supported for streams in ON_DEMAND mode. Stream ${name} under account ${scope.account} is in ${mode} mode.`,
+      );
+    }
+    if (!this.#commitmentActive(this.clock())) {
+      return error(
+        "InvalidArgumentException",
+        `Warm throughput requires MinimumThroughputBillingCommitment to be enabled for account ${scope.account} in ${scope.region}.`,
+      );
+    }
+    if (mibps > MAX_WARM_THROUGHPUT_MIBPS) {
+      return error(
+        "LimitExceededException",
+        `Requested warm throughput of ${mibps} MiBps for stream ${name} under account ${scope.account} exceeds the limit of ${MAX_WARM_THROUGHPUT_MIBPS} MiBps.`,
+      );
+    }
+    return undefined;
+  }
+
+  /**
+   * UpdateStreamWarmThroughput. Nothing here needs warming, so the stream
+   * reaches its target at once; the answer shows what it ran at before, as
+   * AWS's does while it scales.
+   */
+  async updateWarmThroughput(
+    scope: ScopeRef,
+    name: string,
+    mibps: number,
+  ): Promise<Result<UpdateStreamWarmThroughputOutput>> {
+    const now = this.clock();
+    const row = this.#stream(name, now);
+    if (!row) return this.#notFound(scope, name);
+    const busy = this.#unlessActive(scope, row, now);
+    if (busy) return busy;
+    const refused = this.#refuseWarmThroughput(scope, name, row.mode as StreamMode, mibps);
+    if (refused) return refused;
+    const before = warmThroughput(row.warm_throughput_mibps, this.#openShardCount(name));
+    this.ctx.storage.sql.exec(
+      "UPDATE streams SET warm_throughput_mibps = ? WHERE name = ?",
+      mibps,
+      name,
+    );
+    return {
+      StreamARN: streamArn(scope, name),
+      StreamName: name,
+      WarmThroughput: { TargetMiBps: mibps, CurrentMiBps: before.CurrentMiBps ?? 0 },
+    };
+  }
+
+  /**
+   * The commitment as stored. ENABLED with an end time is an end the account
+   * asked for before the earliest allowed end: it is scheduled, not done.
+   */
+  #commitmentRow(): AccountSettingsRow | undefined {
+    return this.ctx.storage.sql
+      .exec<AccountSettingsRow>("SELECT * FROM account_settings WHERE id = 1")
+      .toArray()[0];
+  }
+
+  /** The commitment's status at `now`; the scheduled end needs no timer. */
+  #commitmentStatus(row: AccountSettingsRow | undefined, now: number): CommitmentStatus {
+    if (row?.commitment_status !== "ENABLED") return "DISABLED";
+    if (row.ended_at === null) return "ENABLED";
+    return now < row.ended_at ? "ENABLED_UNTIL_EARLIEST_ALLOWED_END" : "DISABLED";
+  }
+
+  #commitmentActive(now: number): boolean {
+    return this.#commitmentStatus(this.#commitmentRow(), now) !== "DISABLED";
+  }
+
+  #accountSettings(now: number): AccountSettingsOutput {
+    const row = this.#commitmentRow();
+    const status = this.#commitmentStatus(row, now);
+    const out: MinimumThroughputBillingCommitmentOutput = { Status: status };
+    if (row?.started_at != null) out.StartedAt = new Date(row.started_at);
+    if (status !== "DISABLED" && row?.earliest_end_at != null) {
+      out.EarliestAllowedEndAt = new Date(row.earliest_end_at);
+    }
+    if (row?.ended_at != null) out.EndedAt = new Date(row.ended_at);
+    return { MinimumThroughputBillingCommitment: out };
+  }
+
+  /** DescribeAccountSettings. */
+  async describeAccountSettings(): Promise<AccountSettingsOutput> {
+    return this.#accountSettings(this.clock());
+  }
+
+  /**
+   * UpdateAccountSettings, as the model documents the commitment: enabling
+   * starts one that lasts at least 24 hours; disabling before then schedules
+   * the end for the earliest allowed time; enabling again before that cancels
+   * the scheduled end. Asking for the status it already has changes nothing.
+   */
+  async updateAccountSettings(status: "ENABLED" | "DISABLED"): Promise<AccountSettingsOutput> {
+    const now = this.clock();
+    const row = this.#commitmentRow();
+    const current = this.#commitmentStatus(row, now);
+    const sql = this.ctx.storage.sql;
+    if (status === "ENABLED" && current === "DISABLED") {
+      sql.exec(
+        `INSERT OR REPLACE INTO account_settings (id, commitment_status, started_at, ended_at, earliest_end_at)
+         VALUES (1, 'ENABLED', ?, NULL, ?)`,
+        now,
+        now + MIN_COMMITMENT_MS,
+      );
+    } else if (status === "ENABLED" && current === "ENABLED_UNTIL_EARLIEST_ALLOWED_END") {
+      sql.exec("UPDATE account_settings SET ended_at = NULL WHERE id = 1");
+    } else if (status === "DISABLED" && current === "ENABLED" && row) {
+      const earliest = row.earliest_end_at ?? now;
+      if (now >= earliest) {
+        sql.exec(
+          "UPDATE account_settings SET commitment_status = 'DISABLED', ended_at = ? WHERE id = 1",
+          now,
+        );
+      } else {
+        sql.exec("UPDATE account_settings SET ended_at = ? WHERE id = 1", earliest);
+      }
+    }
+    return this.#accountSettings(now);
+  }
+
   /** The stream's routing facts, for the Worker's shard-map cache. */
   async route(scope: ScopeRef, name: string): Promise<Result<Route>> {
     const now = this.clock();
@@ -485,4 +876,20 @@ function matchesFilter(
     default:
       return false;
   }
+}
+
+/** A stream's enabled enhanced metrics, in the model's order. */
+function metricsOf(row: StreamRow): ShardLevelMetric[] {
+  const enabled = new Set(row.shard_level_metrics.split(","));
+  return SHARD_LEVEL_METRICS.filter((m) => enabled.has(m));
+}
+
+/**
+ * A stream's warm throughput. Without a target it runs at what its open
+ * shards take, 1 MiB/s each; a target below that does not slow it down.
+ */
+function warmThroughput(target: number | null, openShards: number): WarmThroughputObject {
+  const out: WarmThroughputObject = { CurrentMiBps: Math.max(target ?? 0, openShards) };
+  if (target !== null) out.TargetMiBps = target;
+  return out;
 }

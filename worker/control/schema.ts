@@ -30,4 +30,21 @@ export const CONTROL_MIGRATIONS: readonly string[] = [
      ending_sequence_number TEXT,
      PRIMARY KEY (stream, shard_index)
    ) WITHOUT ROWID;`,
+  // Tags, enhanced monitoring, warm throughput and the account's settings.
+  `ALTER TABLE streams ADD COLUMN shard_level_metrics TEXT NOT NULL DEFAULT '';  -- enabled metrics, comma-separated
+   ALTER TABLE streams ADD COLUMN warm_throughput_mibps INTEGER;                 -- the target, once one is set
+   CREATE TABLE tags (
+     stream TEXT NOT NULL,
+     key TEXT NOT NULL,
+     value TEXT NOT NULL,
+     PRIMARY KEY (stream, key)
+   ) WITHOUT ROWID;
+   -- One row: the account's MinimumThroughputBillingCommitment in this region.
+   CREATE TABLE account_settings (
+     id INTEGER PRIMARY KEY CHECK (id = 1),
+     commitment_status TEXT NOT NULL,   -- ENABLED or DISABLED; ENABLED with ended_at set is a scheduled end
+     started_at INTEGER,
+     ended_at INTEGER,
+     earliest_end_at INTEGER
+   );`,
 ];

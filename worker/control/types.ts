@@ -2,8 +2,18 @@
  * The control plane's RPC vocabulary.
  */
 import type { Scope } from "../../src/kinesis/arn.js";
+import type { StreamMode } from "../../src/kinesis/constraints.js";
 
 export type ScopeRef = Scope;
+
+export interface CreateStreamRequest {
+  name: string;
+  mode: StreamMode;
+  shardCount?: number;
+  maxRecordKib?: number;
+  tags?: Record<string, string>;
+  warmThroughputMiBps?: number;
+}
 
 export type ShardFilterType =
   | "AFTER_SHARD_ID"

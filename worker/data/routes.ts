@@ -2,7 +2,9 @@
  * The isolate's shard-map cache. Writes and reads route with it instead of
  * asking the control plane on every request. An entry is trusted until a shard
  * says it is gone or closed (the stream was deleted, recreated or resharded);
- * the caller then asks for a fresh map with `refresh: true` and retries.
+ * the caller then asks for a fresh map with `refresh: true` and retries. An
+ * entry also expires after ROUTE_TTL_MS, for what no shard can check: the
+ * maximum record size (UpdateMaxRecordSize in another isolate).
  */
 import { parseStreamArn, type Scope } from "../../src/kinesis/arn.js";
 import { KinesisError, streamNotFound } from "../../src/kinesis/errors.js";
@@ -14,12 +16,16 @@ import { controlStub } from "../stubs.js";
 /** A route with its open shards' ranges as big integers, sorted for binary search. */
 export interface CachedRoute extends Route {
   readonly streamName: string;
+  /** When the control plane answered (ms). */
+  readonly loadedAt: number;
   readonly openRanges: readonly (HashKeyRange & { readonly shard: RouteShard })[];
 }
 
 const cache = new Map<string, Promise<CachedRoute>>();
 /** Bounds the cache so an isolate that sees many streams cannot grow without limit. */
 const MAX_ENTRIES = 10_000;
+/** How long a cached route is used before it is loaded again. */
+export const ROUTE_TTL_MS = 5_000;
 
 function key(scope: Scope, name: string): string {
   return `${scope.account}/${scope.region}/${name}`;
@@ -35,7 +41,7 @@ async function load(env: Env, scope: Scope, name: string): Promise<CachedRoute> 
       shard,
     }))
     .sort((a, b) => (a.start < b.start ? -1 : 1));
-  return { ...route, streamName: name, openRanges };
+  return { ...route, streamName: name, loadedAt: Date.now(), openRanges };
 }
 
 /**
@@ -63,6 +69,11 @@ export async function routeOf(
     });
   }
   const route = await entry;
+  if (Date.now() - route.loadedAt > ROUTE_TTL_MS) {
+    // Concurrent callers share one reload: only the first drops the old entry.
+    if (cache.get(k) === entry) cache.delete(k);
+    return routeOf(env, scope, name);
+  }
   if (Date.now() < route.activeAt) {
     // Still CREATING: writes and reads are refused, as AWS refuses them.
     cache.delete(k);

@@ -409,6 +409,30 @@ export class Shard extends DurableObject<Env> {
     await this.ctx.storage.setAlarm(at);
   }
 
+  /**
+   * Changes the stream's retention (Increase/DecreaseStreamRetentionPeriod).
+   * What the old retention already let expire is deleted first, so a longer
+   * retention never brings it back; then the new one applies at once.
+   */
+  async setRetention(hours: number): Promise<void> {
+    const state = this.#state;
+    if (!state) return;
+    this.trim();
+    state.config = { ...state.config, retentionHours: hours };
+    this.ctx.storage.sql.exec(
+      "UPDATE meta SET config = ? WHERE id = 1",
+      JSON.stringify(state.config),
+    );
+    this.trim();
+    // The oldest record now expires at another time.
+    this.#alarmAt = null;
+    await this.ctx.storage.deleteAlarm();
+    const oldest = this.ctx.storage.sql
+      .exec<{ arrival: number }>("SELECT arrival FROM segments ORDER BY first_position LIMIT 1")
+      .toArray()[0];
+    if (oldest) await this.#scheduleTrim(oldest.arrival);
+  }
+
   /** Deletes records past retention, then schedules the next trim. */
   override async alarm(): Promise<void> {
     this.#alarmAt = null;

@@ -2,9 +2,12 @@
  * Calls the Worker the way an AWS client does: POST / with X-Amz-Target and
  * an AWS JSON 1.1 body, signed enough to carry a credential scope.
  */
+import { runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { expect, it } from "vitest";
 import { encodeBase64 } from "../../../src/protocol/base64.js";
+import type { ControlPlane } from "../../../worker/control/control-plane.js";
+import type { Shard } from "../../../worker/shard/shard.js";
 
 export interface Answer {
   status: number;
@@ -426,4 +429,85 @@ export async function incarnationOf(name: string, region = "us-east-1"): Promise
 export async function shardObject(name: string, shardId: string) {
   const incarnation = await incarnationOf(name);
   return env.SHARD.get(env.SHARD.idFromName(`${incarnation}/${shardId}`));
+}
+
+/** A stream's ARN, as the tests' account has it. */
+export function streamArnOf(name: string, region = "us-east-1"): string {
+  return `arn:aws:kinesis:${region}:${ACCOUNT}:stream/${name}`;
+}
+
+/** A region no other test uses, so its control plane (shard counts, settings, clock) is the test's own. */
+export function freshRegion(prefix = "r"): string {
+  return `${prefix}-${crypto.randomUUID().slice(0, 8)}`;
+}
+
+/** The control-plane Durable Object of the tests' account in `region`. */
+export function controlObject(region = "us-east-1") {
+  return env.CONTROL.get(env.CONTROL.idFromName(`${ACCOUNT}/${region}`));
+}
+
+/**
+ * Sets the clock of a region's control plane (stream status, account
+ * settings); `undefined` gives it back the real clock. Use a fresh region.
+ */
+export async function setControlClock(region: string, now: number | undefined): Promise<void> {
+  await runInDurableObject(controlObject(region), (instance: ControlPlane) => {
+    instance.clock = now === undefined ? () => Date.now() : () => now;
+  });
+}
+
+/** Sets the clock of one shard of a live stream (retention, iterators). */
+export async function setShardClock(name: string, shardId: string, now: number): Promise<void> {
+  await runInDurableObject(await shardObject(name, shardId), (instance: Shard) => {
+    instance.clock = () => now;
+  });
+}
+
+/** Enables the account's MinimumThroughputBillingCommitment in `region`. */
+export async function enableCommitment(region?: string): Promise<void> {
+  await ok(
+    "UpdateAccountSettings",
+    { MinimumThroughputBillingCommitment: { Status: "ENABLED" } },
+    region,
+  );
+}
+
+/** Creates an ON_DEMAND stream and waits until it is ACTIVE. */
+export async function createOnDemandStream(name: string, region?: string): Promise<void> {
+  await ok(
+    "CreateStream",
+    { StreamName: name, StreamModeDetails: { StreamMode: "ON_DEMAND" } },
+    region,
+  );
+  await waitFor(
+    async () => ((await streamStatus(name, region)) === "ACTIVE" ? true : undefined),
+    `${name} to become ACTIVE`,
+  );
+}
+
+/** A stream's DescribeStreamSummary. */
+export async function summaryOf(name: string, region?: string): Promise<Record<string, unknown>> {
+  const body = await ok("DescribeStreamSummary", { StreamName: name }, region);
+  return body.StreamDescriptionSummary as Record<string, unknown>;
+}
+
+/** A stream's tags, through ListTagsForStream. */
+export async function tagsOf(
+  name: string,
+  region?: string,
+): Promise<{ Key: string; Value: string }[]> {
+  const body = await ok("ListTagsForStream", { StreamName: name }, region);
+  return body.Tags as { Key: string; Value: string }[];
+}
+
+/**
+ * A stream made to look CREATING: its region's control-plane clock is set
+ * back before its creation. Give the clock back with `setControlClock(region, undefined)`.
+ */
+export async function creatingStream(prefix: string): Promise<{ name: string; region: string }> {
+  const region = freshRegion(prefix);
+  const name = uniqueName(prefix);
+  await createStream(name, 1, region);
+  await setControlClock(region, Date.now() - 3_600_000);
+  return { name, region };
 }

@@ -1,0 +1,165 @@
+import { describe, expect, it } from "vitest";
+import {
+  createStream,
+  expectError,
+  expectValidation,
+  failure,
+  ok,
+  PATTERN,
+  refusesWrongTypes,
+  rule,
+  streamArnOf,
+  uniqueName,
+} from "../support/kinesis.js";
+
+const OP = "ListTagsForStream";
+
+describe("ListTagsForStream", () => {
+  describe("serialization", () => {
+    refusesWrongTypes(OP, [
+      ["StreamName", "String"],
+      ["ExclusiveStartTagKey", "String"],
+      ["Limit", "Integer"],
+      ["StreamARN", "String"],
+      ["StreamId", "String"],
+    ]);
+  });
+
+  describe("validation", () => {
+    it("checks every member's lower bounds, in model order", async () => {
+      await expectValidation(
+        OP,
+        { StreamName: "", ExclusiveStartTagKey: "", Limit: 0, StreamARN: "", StreamId: "" },
+        [
+          failure("''", "streamName", rule.pattern(PATTERN.streamName)),
+          failure("''", "streamName", rule.minLength(1)),
+          failure("''", "exclusiveStartTagKey", rule.minLength(1)),
+          failure("'0'", "limit", rule.minValue(1)),
+          failure("''", "streamARN", rule.pattern(PATTERN.streamArn)),
+          failure("''", "streamARN", rule.minLength(1)),
+          failure("''", "streamId", rule.pattern(PATTERN.streamId)),
+          failure("''", "streamId", rule.minLength(1)),
+        ],
+      );
+    });
+
+    it("checks every member's upper bounds, in model order", async () => {
+      const name = "a".repeat(129);
+      await expectValidation(OP, { StreamName: name, ExclusiveStartTagKey: name, Limit: 51 }, [
+        failure(`'${name}'`, "streamName", rule.maxLength(128)),
+        failure(`'${name}'`, "exclusiveStartTagKey", rule.maxLength(128)),
+        failure("'51'", "limit", rule.maxValue(50)),
+      ]);
+    });
+
+    it("answers a stream that does not exist with ResourceNotFoundException", async () => {
+      const name = uniqueName("lt-none");
+      await expectError(
+        OP,
+        { StreamName: name, ExclusiveStartTagKey: "a", Limit: 1 },
+        "ResourceNotFoundException",
+        `Stream ${name} under account 000000000000 not found.`,
+      );
+    });
+
+    it("requires StreamName or StreamARN", async () => {
+      await expectError(
+        OP,
+        {},
+        "InvalidArgumentException",
+        "Either StreamName or StreamARN must be provided.",
+      );
+    });
+  });
+
+  describe("behaviour", () => {
+    it("lists no tags of an untagged stream", async () => {
+      const name = uniqueName("lt-empty");
+      await createStream(name, 1);
+      expect(await ok(OP, { StreamName: name })).toEqual({ Tags: [], HasMoreTags: false });
+    });
+
+    it("lists tags in key order, as Java orders strings", async () => {
+      const name = uniqueName("lt-order");
+      await createStream(name, 1);
+      // U+FF21 sorts before U+1D400 in UTF-8 (and SQLite) but after it in UTF-16, Java's order.
+      const keys = ["b", "a", "B", "10", "9", "\uff21", "\u{1d400}", "a b"];
+      await ok("AddTagsToStream", {
+        StreamName: name,
+        Tags: Object.fromEntries(keys.map((k) => [k, `v-${k}`])),
+      });
+      const body = await ok(OP, { StreamName: name });
+      expect(body).toEqual({
+        Tags: ["10", "9", "B", "a", "a b", "b", "\u{1d400}", "\uff21"].map((k) => ({
+          Key: k,
+          Value: `v-${k}`,
+        })),
+        HasMoreTags: false,
+      });
+    });
+
+    it("pages with Limit and ExclusiveStartTagKey", async () => {
+      const name = uniqueName("lt-page");
+      await createStream(name, 1);
+      const tags = Object.fromEntries(Array.from({ length: 7 }, (_, i) => [`k${i}`, `${i}`]));
+      await ok("AddTagsToStream", { StreamName: name, Tags: tags });
+      const first = await ok(OP, { StreamName: name, Limit: 3 });
+      expect(first).toEqual({
+        Tags: [
+          { Key: "k0", Value: "0" },
+          { Key: "k1", Value: "1" },
+          { Key: "k2", Value: "2" },
+        ],
+        HasMoreTags: true,
+      });
+      const second = await ok(OP, { StreamName: name, Limit: 3, ExclusiveStartTagKey: "k2" });
+      expect((second.Tags as { Key: string }[]).map((t) => t.Key)).toEqual(["k3", "k4", "k5"]);
+      expect(second.HasMoreTags).toBe(true);
+      const last = await ok(OP, { StreamName: name, Limit: 3, ExclusiveStartTagKey: "k5" });
+      expect(last).toEqual({ Tags: [{ Key: "k6", Value: "6" }], HasMoreTags: false });
+      // The key need not be one of the stream's.
+      const between = await ok(OP, { StreamName: name, ExclusiveStartTagKey: "k4a" });
+      expect((between.Tags as { Key: string }[]).map((t) => t.Key)).toEqual(["k5", "k6"]);
+      const exact = await ok(OP, { StreamName: name, Limit: 7 });
+      expect(exact.HasMoreTags).toBe(false);
+    });
+
+    it("lists all 50 tags a stream may have without a Limit", async () => {
+      const name = uniqueName("lt-50");
+      await createStream(name, 1);
+      const tags = Object.fromEntries(
+        Array.from({ length: 50 }, (_, i) => [`k${String(i).padStart(2, "0")}`, ""]),
+      );
+      await ok("AddTagsToStream", { StreamName: name, Tags: tags });
+      const body = await ok(OP, { StreamName: name });
+      expect(body.Tags).toHaveLength(50);
+      expect(body.HasMoreTags).toBe(false);
+    });
+
+    it("accepts StreamARN", async () => {
+      const name = uniqueName("lt-arn");
+      await createStream(name, 1);
+      await ok("AddTagsToStream", { StreamName: name, Tags: { k: "v" } });
+      expect(await ok(OP, { StreamARN: streamArnOf(name) })).toEqual({
+        Tags: [{ Key: "k", Value: "v" }],
+        HasMoreTags: false,
+      });
+    });
+
+    it("lists the Tags CreateStream was given", async () => {
+      const name = uniqueName("lt-create");
+      await ok("CreateStream", {
+        StreamName: name,
+        ShardCount: 1,
+        Tags: { team: "data", empty: "" },
+      });
+      expect(await ok(OP, { StreamName: name })).toEqual({
+        Tags: [
+          { Key: "empty", Value: "" },
+          { Key: "team", Value: "data" },
+        ],
+        HasMoreTags: false,
+      });
+    });
+  });
+});

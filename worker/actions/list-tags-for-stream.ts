@@ -1,0 +1,25 @@
+import { streamTarget, tagKey } from "../../src/kinesis/constraints.js";
+import { integer, struct } from "../../src/kinesis/shape.js";
+import { streamNameOf } from "../data/routes.js";
+import { unwrap } from "../rpc.js";
+import { controlStub } from "../stubs.js";
+import { defineAction } from "./action.js";
+
+/** ListTagsForStream: tags in key order, after ExclusiveStartTagKey, at most Limit of them. */
+export default defineAction({
+  input: struct({
+    StreamName: streamTarget.StreamName,
+    ExclusiveStartTagKey: tagKey,
+    Limit: integer({ min: 1, max: 50 }),
+    StreamARN: streamTarget.StreamARN,
+    StreamId: streamTarget.StreamId,
+  }),
+  async handle(input, { env, scope }) {
+    const name = streamNameOf(scope, input);
+    const page: { exclusiveStartTagKey?: string; limit?: number } = {};
+    if (input.ExclusiveStartTagKey !== undefined)
+      page.exclusiveStartTagKey = input.ExclusiveStartTagKey;
+    if (input.Limit !== undefined) page.limit = input.Limit;
+    return unwrap(await controlStub(env, scope.account, scope.region).listTags(scope, name, page));
+  },
+});
