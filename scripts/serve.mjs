@@ -11,6 +11,10 @@
  *   against the project root).
  * - ACCOUNT_ID, CREATE_STREAM_MS, DELETE_STREAM_MS: passed to the Worker as
  *   vars when set; otherwise wrangler.toml's [vars] apply.
+ * - TRIBUTARY_WRANGLER_CONFIG (default `wrangler.toml` in the project root; a
+ *   relative path resolves against the project root): the wrangler config of
+ *   the Worker to serve. The benchmark uses it to serve its do-nothing
+ *   "ceiling" Worker (bench/ceiling) exactly the way Tributary is served.
  * - WRANGLER_LOG: wrangler's own log level. We default it to "warn", which
  *   keeps wrangler's banners, binding table and per-request lines quiet while
  *   still printing warnings, errors and the Worker's console.warn/error output.
@@ -108,8 +112,17 @@ function describe(error) {
   return String(error);
 }
 
+/** @returns {string} */
+function readConfig() {
+  const raw = process.env.TRIBUTARY_WRANGLER_CONFIG;
+  return raw === undefined || raw.trim() === ""
+    ? path.join(root, "wrangler.toml")
+    : path.resolve(root, raw);
+}
+
 const port = readPort();
 const dataDir = readDataDir();
+const config = readConfig();
 const vars = readVars();
 
 try {
@@ -268,7 +281,7 @@ try {
   failed.catch(() => {});
   worker = await Promise.race([
     devEnv.startWorker({
-      config: path.join(root, "wrangler.toml"),
+      config,
       bindings: vars,
       dev: {
         server: { hostname: "127.0.0.1", port },

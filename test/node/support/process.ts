@@ -3,6 +3,7 @@ import { readdir, readFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import path from "node:path";
 import { projectRoot } from "./service.js";
+import { waitFor } from "./wait.js";
 
 export interface StartOptions {
   /** KINESIS_DATA_DIR for the server. */
@@ -180,4 +181,48 @@ export async function processTree(pid: number): Promise<ProcessInfo[]> {
 export async function livingInGroups(pgids: Iterable<number>): Promise<ProcessInfo[]> {
   const groups = new Set(pgids);
   return (await listProcesses()).filter((p) => groups.has(p.pgid) && p.state !== "Z");
+}
+
+/**
+ * The process groups of a service that spawnStart started: the supervisor's
+ * (start.mjs) and serve.mjs's, which holds wrangler, workerd and esbuild.
+ */
+export async function serviceGroups(started: StartedProcess): Promise<Set<number>> {
+  return new Set((await processTree(started.pid)).map((p) => p.pgid));
+}
+
+/** Sends `signal` to each of the process groups, back to back, before anything can react. */
+export function signalGroups(pgids: Iterable<number>, signal: NodeJS.Signals): void {
+  for (const pgid of pgids) {
+    signalGroup(pgid, signal);
+  }
+}
+
+/**
+ * Waits, at most `timeoutMs`, for every process of the groups to be gone (a
+ * killed process takes a moment), and returns those still running then.
+ */
+export async function survivors(
+  pgids: Iterable<number>,
+  timeoutMs = 5_000,
+): Promise<ProcessInfo[]> {
+  const groups = [...pgids];
+  const gone = await waitFor(
+    async () => ((await livingInGroups(groups)).length === 0 ? true : undefined),
+    { timeoutMs, intervalMs: 25 },
+  ).catch(() => false);
+  return gone ? [] : livingInGroups(groups);
+}
+
+/**
+ * Stops a started service however it can, for test clean-up: SIGTERM to the
+ * supervisor, then SIGKILL to whatever of both groups is left.
+ */
+export async function stopService(started: StartedProcess): Promise<void> {
+  const groups = await serviceGroups(started);
+  groups.add(started.pid);
+  await started.kill("SIGTERM");
+  if ((await survivors(groups)).length > 0) {
+    signalGroups(groups, "SIGKILL");
+  }
 }

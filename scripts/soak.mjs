@@ -1,0 +1,1046 @@
+// @ts-check
+/**
+ * `npm run soak -- --minutes N`: a long steady load against the service, to
+ * find what only time shows (memory growth, slow leaks of iterators or
+ * connections, errors that come once in a thousand requests). Not part of
+ * `npm test`.
+ *
+ * It starts the service the way `npm start` does (scripts/start.mjs, in a
+ * process group of its own, which runs scripts/serve.mjs in another), on a
+ * fresh temporary data directory unless --data-dir names one, and then for N
+ * minutes runs:
+ * - PutRecords producers and PutRecord producers at a steady rate; every
+ *   record carries a unique id;
+ * - a GetRecords poller following every shard from TRIM_HORIZON, checking
+ *   that each record it reads was acknowledged at that shard and sequence
+ *   number, once, in order;
+ * - every few seconds GetShardIterator, DescribeStreamSummary, ListShards and
+ *   ListStreams;
+ * - every so often, a scratch stream created, written to and deleted.
+ *
+ * Every --interval seconds it prints one line: elapsed time, operations per
+ * second by operation, errors by name, records written and read, the read
+ * backlog, and the resident memory of the service (VmRSS summed over every
+ * process of its two process groups). At the end it waits for the pollers to
+ * catch up and prints a summary: totals, errors by name, memory min/max/last
+ * and the memory trend (a linear fit over the second half of the run).
+ *
+ * Exit status: 0 if nothing but throttling went wrong and every acknowledged
+ * record was read back; 1 otherwise; 130 or 143 if interrupted. Whatever the
+ * way out (the end, an error, Ctrl-C, SIGTERM, SIGHUP), it stops the service
+ * and everything of its process groups, and removes the temporary data
+ * directory it made.
+ */
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { Agent } from "node:http";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import {
+  CreateStreamCommand,
+  DeleteStreamCommand,
+  DescribeStreamSummaryCommand,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  KinesisClient,
+  KinesisServiceException,
+  ListShardsCommand,
+  ListStreamsCommand,
+  PutRecordCommand,
+  PutRecordsCommand,
+} from "@aws-sdk/client-kinesis";
+import { NodeHttpHandler } from "@smithy/node-http-handler";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const START = path.join(root, "scripts", "start.mjs");
+
+const USAGE = `usage: npm run soak -- [options]
+
+  --minutes N            how long to run the load (default 5)
+  --data-dir DIR         the service's data directory (default: a new temporary one, removed at the end)
+  --port N               the port to serve on (default: a free one)
+  --interval S           seconds between progress lines (default 10)
+  --shards N             shards of the soak stream (default 4)
+  --rate N               records per second sent with PutRecords (default 500)
+  --batch N              records per PutRecords request (default 50)
+  --put-record-rate N    PutRecord requests per second (default 20)
+  --admin-every S        seconds between rounds of GetShardIterator, DescribeStreamSummary,
+                         ListShards and ListStreams (default 2)
+  --scratch-every S      seconds between create-then-delete cycles of a scratch stream (default 30)
+  --drain-seconds S      at the end, how long the pollers may take to read everything (default 60)
+  --help`;
+
+/** Errors that mean "slow down"; anything else is unexpected. */
+const THROTTLES = new Set(["ProvisionedThroughputExceededException", "LimitExceededException"]);
+const STREAM = "soak";
+/** A poller's GetRecords calls are at least this far apart: 4 a second, under Kinesis' 5 per shard. */
+const POLL_PERIOD_MS = 250;
+/** The operations, in the order the progress lines show them. */
+const OPERATIONS = [
+  "PutRecords",
+  "PutRecord",
+  "GetRecords",
+  "GetShardIterator",
+  "DescribeStreamSummary",
+  "ListShards",
+  "ListStreams",
+  "CreateStream",
+  "DeleteStream",
+];
+/** The separator between a record's id and its random payload. */
+const SEPARATOR = 0x3b;
+
+// ---------------------------------------------------------------- options
+
+/**
+ * @param {string} name
+ * @param {string | undefined} raw
+ * @param {number} fallback
+ * @param {{ integer?: boolean; min?: number }} [limits]
+ * @returns {number}
+ */
+function numberOption(name, raw, fallback, { integer = false, min = 0 } = {}) {
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < min || (integer && !Number.isInteger(value))) {
+    console.error(`soak: --${name} must be ${integer ? "an integer" : "a number"} >= ${min}`);
+    console.error(USAGE);
+    process.exit(2);
+  }
+  return value;
+}
+
+/** @type {ReturnType<typeof parseArgs>["values"]} */
+let values;
+try {
+  ({ values } = parseArgs({
+    options: {
+      minutes: { type: "string" },
+      "data-dir": { type: "string" },
+      port: { type: "string" },
+      interval: { type: "string" },
+      shards: { type: "string" },
+      rate: { type: "string" },
+      batch: { type: "string" },
+      "put-record-rate": { type: "string" },
+      "admin-every": { type: "string" },
+      "scratch-every": { type: "string" },
+      "drain-seconds": { type: "string" },
+      help: { type: "boolean" },
+    },
+    strict: true,
+    allowPositionals: false,
+  }));
+} catch (error) {
+  console.error(`soak: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(USAGE);
+  process.exit(2);
+}
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+/** @param {string} name */
+const str = (name) => {
+  const value = values[name];
+  return typeof value === "string" ? value : undefined;
+};
+const options = {
+  minutes: numberOption("minutes", str("minutes"), 5, { min: 0.05 }),
+  dataDir: str("data-dir"),
+  port: numberOption("port", str("port"), 0, { integer: true }),
+  intervalS: numberOption("interval", str("interval"), 10, { min: 1 }),
+  shards: numberOption("shards", str("shards"), 4, { integer: true, min: 1 }),
+  rate: numberOption("rate", str("rate"), 500),
+  batch: numberOption("batch", str("batch"), 50, { integer: true, min: 1 }),
+  putRecordRate: numberOption("put-record-rate", str("put-record-rate"), 20),
+  adminEveryS: numberOption("admin-every", str("admin-every"), 2, { min: 0.1 }),
+  scratchEveryS: numberOption("scratch-every", str("scratch-every"), 30, { min: 1 }),
+  drainS: numberOption("drain-seconds", str("drain-seconds"), 60, { min: 1 }),
+};
+if (options.batch > 500) {
+  console.error("soak: --batch is at most 500 (PutRecords' limit)");
+  process.exit(2);
+}
+
+// ---------------------------------------------------------------- processes
+
+/**
+ * @typedef {object} ProcessInfo
+ * @property {number} pid
+ * @property {number} ppid
+ * @property {number} pgid
+ * @property {string} state
+ */
+
+/** @returns {ProcessInfo[]} every process but zombies, from /proc (Linux) */
+function listProcesses() {
+  /** @type {ProcessInfo[]} */
+  const found = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+    } catch {
+      continue; // Gone since readdir.
+    }
+    // "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses.
+    const [state, ppid, pgid] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    if (state === undefined || state === "Z") continue;
+    found.push({ pid: Number(entry), ppid: Number(ppid), pgid: Number(pgid), state });
+  }
+  return found;
+}
+
+/**
+ * The service's process groups: the supervisor's (its pid) and those of its
+ * descendants (serve.mjs's, with wrangler and workerd). Remembered, so that a
+ * group stays known after the process that led it is gone.
+ *
+ * @type {Set<number>}
+ */
+const serviceGroups = new Set();
+
+/** @param {number} rootPid */
+function noteGroups(rootPid) {
+  const all = listProcesses();
+  const tree = all.filter((p) => p.pid === rootPid);
+  for (let i = 0; i < tree.length; i++) {
+    const parent = tree[i];
+    if (parent) tree.push(...all.filter((p) => p.ppid === parent.pid));
+  }
+  for (const p of tree) serviceGroups.add(p.pgid);
+}
+
+/** @returns {ProcessInfo[]} living processes of the service's groups */
+function livingInGroups() {
+  return listProcesses().filter((p) => serviceGroups.has(p.pgid));
+}
+
+/** @param {NodeJS.Signals} signal */
+function signalGroups(signal) {
+  for (const pgid of serviceGroups) {
+    try {
+      process.kill(-pgid, signal);
+    } catch {
+      // ESRCH: nothing of that group is left.
+    }
+  }
+}
+
+/**
+ * The resident memory (VmRSS) of every process of the service's groups, in
+ * bytes, by a label such as "workerd 1234" or "node serve.mjs 1200".
+ *
+ * @returns {Map<string, number>}
+ */
+function serviceRss() {
+  /** @type {Map<string, number>} */
+  const byProcess = new Map();
+  for (const p of livingInGroups()) {
+    try {
+      const status = readFileSync(`/proc/${p.pid}/status`, "utf8");
+      const kb = Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? 0);
+      const args = readFileSync(`/proc/${p.pid}/cmdline`, "utf8").split("\0");
+      const name = path.basename(args[0] ?? "?");
+      const script = args.slice(1).find((arg) => arg.endsWith(".mjs"));
+      const label = script === undefined ? name : `${name} ${path.basename(script)}`;
+      byProcess.set(`${label} ${p.pid}`, kb * 1024);
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return byProcess;
+}
+
+/** @returns {Promise<number>} a port that was free a moment ago */
+async function freePort() {
+  const server = createServer();
+  await new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => resolve(undefined));
+  });
+  const address = server.address();
+  await new Promise((resolve) => server.close(() => resolve(undefined)));
+  if (address === null || typeof address === "string") throw new Error("no port");
+  return address.port;
+}
+
+// ---------------------------------------------------------------- the service
+
+/** @type {import("node:child_process").ChildProcess | undefined} */
+let service;
+/** Set once the service has been told to stop (or is gone). */
+let serviceStopping = false;
+/** @type {string | undefined} the data directory this run made, to remove at the end */
+let madeDataDir;
+/** Load tasks stop when this aborts. */
+const load = new AbortController();
+/** @type {string | undefined} why the run ended early */
+let fatal;
+
+/**
+ * Starts scripts/start.mjs in a process group of its own and resolves with
+ * the endpoint it prints.
+ *
+ * @param {string} dataDir
+ * @param {number} port
+ * @returns {Promise<string>}
+ */
+function startService(dataDir, port) {
+  const child = spawn(process.execPath, [START], {
+    cwd: root,
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: {
+      ...process.env,
+      CLOUDFLARE_CF_FETCH_ENABLED: "false",
+      PORT: String(port),
+      KINESIS_DATA_DIR: dataDir,
+    },
+  });
+  service = child;
+  if (child.pid !== undefined) serviceGroups.add(child.pid);
+  return new Promise((resolve, reject) => {
+    let ready = false;
+    let pending = "";
+    /** @param {string} line */
+    const relay = (line) => {
+      if (line.trim() !== "" && !line.startsWith("Stream data is stored in")) {
+        console.error(`  service | ${line}`);
+      }
+    };
+    child.stdout?.setEncoding("utf8");
+    child.stdout?.on("data", (/** @type {string} */ chunk) => {
+      pending += chunk;
+      const lines = pending.split("\n");
+      pending = lines.pop() ?? "";
+      for (const line of lines) {
+        const match = /serving the Kinesis API at (http:\/\/\S+)/.exec(line);
+        if (!ready && match?.[1]) {
+          ready = true;
+          resolve(match[1]);
+        } else if (ready) {
+          relay(line);
+        }
+      }
+    });
+    child.stderr?.setEncoding("utf8");
+    child.stderr?.on("data", (/** @type {string} */ chunk) => {
+      for (const line of chunk.split("\n")) relay(line);
+    });
+    child.once("error", (error) => reject(error));
+    child.once("exit", (code, signal) => {
+      if (!ready) {
+        reject(new Error(`the service exited (${signal ?? code}) before it was ready`));
+      } else if (!serviceStopping) {
+        fatal ??= `the service exited on its own (${signal ?? code})`;
+        load.abort();
+      }
+    });
+  });
+}
+
+/**
+ * Stops the service like Ctrl-C on `npm start` would (SIGTERM to the
+ * supervisor), then SIGKILLs whatever of its groups is left.
+ *
+ * @returns {Promise<{ code: number | null; signal: string | null; leftovers: number }>}
+ */
+async function stopService() {
+  serviceStopping = true;
+  const child = service;
+  if (child?.pid === undefined) return { code: null, signal: null, leftovers: 0 };
+  noteGroups(child.pid);
+  /** @type {Promise<{ code: number | null; signal: string | null }>} */
+  const exited =
+    child.exitCode !== null || child.signalCode !== null
+      ? Promise.resolve({ code: child.exitCode, signal: child.signalCode })
+      : new Promise((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
+  try {
+    process.kill(child.pid, "SIGTERM");
+  } catch {
+    // Already gone.
+  }
+  const outcome = await Promise.race([exited, sleep(20_000, { code: null, signal: "timeout" })]);
+  // Anything still alive in its groups now would be a leftover.
+  let leftovers = livingInGroups().length;
+  for (let i = 0; leftovers > 0 && i < 40; i++) {
+    await sleep(50);
+    leftovers = livingInGroups().length;
+  }
+  if (leftovers > 0) signalGroups("SIGKILL");
+  return { ...outcome, leftovers };
+}
+
+/** Removes the temporary data directory, if this run made one. */
+function removeDataDir() {
+  if (madeDataDir !== undefined) {
+    rmSync(madeDataDir, { recursive: true, force: true });
+    madeDataDir = undefined;
+  }
+}
+
+// Last resort on any way out: nothing of the service may outlive this process.
+process.on("exit", () => {
+  if (serviceGroups.size > 0 && livingInGroups().length > 0) signalGroups("SIGKILL");
+  removeDataDir();
+});
+
+/** @type {NodeJS.Signals | undefined} */
+let interrupted;
+for (const signal of /** @type {const} */ (["SIGINT", "SIGTERM", "SIGHUP"])) {
+  process.on(signal, () => {
+    if (interrupted !== undefined) {
+      // A second signal: stop waiting for a clean stop.
+      console.error(`soak: ${signal} again; killing the service`);
+      process.exit(signal === "SIGINT" ? 130 : 143);
+    }
+    interrupted = signal;
+    console.error(`soak: ${signal}; stopping`);
+    load.abort();
+  });
+}
+// Under `npm run`, a SIGTERM to npm alone may leave us orphaned: stop then too.
+if (process.env.npm_lifecycle_event !== undefined) {
+  const parent = process.ppid;
+  const watch = setInterval(() => {
+    if (process.ppid !== parent) {
+      clearInterval(watch);
+      interrupted ??= "SIGHUP";
+      load.abort();
+    }
+  }, 500);
+  watch.unref();
+}
+
+// ---------------------------------------------------------------- accounting
+
+/** @type {Map<string, number>} requests made, by operation, since the last line */
+const opsNow = new Map();
+/** @type {Map<string, number>} requests made, by operation, in all */
+const opsTotal = new Map();
+/** @type {Map<string, number>} errors by name (throttling included) */
+const errors = new Map();
+/** Errors other than throttling. */
+let unexpected = 0;
+
+/**
+ * @param {Map<string, number>} map
+ * @param {string} key
+ * @param {number} [n]
+ */
+function bump(map, key, n = 1) {
+  map.set(key, (map.get(key) ?? 0) + n);
+}
+
+/**
+ * @param {unknown} error
+ * @returns {string}
+ */
+function errorName(error) {
+  if (error instanceof KinesisServiceException) return error.name;
+  if (error instanceof Error) {
+    const code = /** @type {{ code?: unknown }} */ (error).code;
+    return typeof code === "string" ? code : error.name;
+  }
+  return "NonError";
+}
+
+/**
+ * Counts an error; throttling is expected, anything else is not.
+ *
+ * @param {string} name
+ * @param {string} [detail]
+ */
+function countError(name, detail) {
+  bump(errors, name);
+  if (!THROTTLES.has(name)) {
+    unexpected++;
+    if ((errors.get(name) ?? 0) <= 3) {
+      console.error(`soak: ${name}${detail === undefined ? "" : `: ${detail}`}`);
+    }
+  }
+}
+
+/** @type {KinesisClient} */
+let client;
+
+/**
+ * Makes one request, counting it by operation. Its error is counted unless
+ * `expected` says the caller handles that one itself, and rethrown.
+ *
+ * @template T
+ * @param {string} operation
+ * @param {() => Promise<T>} request
+ * @param {(name: string) => boolean} [expected]
+ * @returns {Promise<T>}
+ */
+async function call(operation, request, expected) {
+  bump(opsNow, operation);
+  bump(opsTotal, operation);
+  try {
+    return await request();
+  } catch (error) {
+    const name = errorName(error);
+    if (!expected?.(name)) {
+      countError(name, `${operation}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    throw error;
+  }
+}
+
+// The records: each carries a unique id; the pollers check them off.
+
+let serial = 0;
+let written = 0;
+let readBack = 0;
+/** @type {Map<string, string>} acknowledged, not yet read: id -> "shard seq" */
+const unread = new Map();
+/** @type {Map<string, string>} read before its acknowledgement came: id -> "shard seq" */
+const early = new Map();
+/** Ids whose request failed: not written (rejected) or unknown (no answer). */
+const rejected = new Set();
+const unanswered = new Set();
+/** @type {Map<string, number>} MillisBehindLatest of each shard's last read */
+const behind = new Map();
+
+/**
+ * @param {string} what
+ * @param {string} detail
+ */
+function integrityError(what, detail) {
+  countError(what, detail);
+}
+
+/** @returns {{ id: string; data: Uint8Array }} */
+function newRecord() {
+  const id = `r${serial++}`;
+  const size = 16 + Math.floor(Math.random() * 1009);
+  return { id, data: Buffer.concat([Buffer.from(`${id};`), randomBytes(size)]) };
+}
+
+/**
+ * @param {string} id
+ * @param {string} shardId
+ * @param {string} sequenceNumber
+ */
+function acknowledged(id, shardId, sequenceNumber) {
+  written++;
+  const at = `${shardId} ${sequenceNumber}`;
+  const seen = early.get(id);
+  if (seen !== undefined) {
+    early.delete(id);
+    readBack++;
+    if (seen !== at)
+      integrityError("ReadElsewhere", `${id} acknowledged at ${at}, read at ${seen}`);
+    return;
+  }
+  unread.set(id, at);
+}
+
+/**
+ * @param {string} shardId
+ * @param {{ SequenceNumber?: string; Data?: Uint8Array }} record
+ */
+function read(shardId, record) {
+  const data = record.Data ?? new Uint8Array();
+  const end = data.indexOf(SEPARATOR);
+  const id = end < 0 ? "" : Buffer.from(data.subarray(0, end)).toString("latin1");
+  const at = `${shardId} ${record.SequenceNumber}`;
+  const expected = unread.get(id);
+  if (expected !== undefined) {
+    unread.delete(id);
+    readBack++;
+    if (expected !== at)
+      integrityError("ReadElsewhere", `${id} acknowledged at ${expected}, read at ${at}`);
+  } else if (early.has(id)) {
+    integrityError("ReadTwice", `${id} at ${at}`);
+  } else {
+    early.set(id, at);
+  }
+}
+
+// ---------------------------------------------------------------- load
+
+const { signal } = load;
+
+/**
+ * Runs `step` `perSecond` times a second, each after the previous ended,
+ * until the load stops. After a stall it resumes at the rate rather than
+ * bursting to catch up.
+ *
+ * @param {number} perSecond
+ * @param {() => Promise<void>} step
+ */
+async function paced(perSecond, step) {
+  if (!(perSecond > 0)) return;
+  const period = 1000 / perSecond;
+  let next = performance.now() + Math.random() * period;
+  while (!signal.aborted) {
+    const wait = next - performance.now();
+    if (wait > 0) {
+      try {
+        await sleep(wait, undefined, { signal });
+      } catch {
+        return;
+      }
+    } else if (wait < -1000) {
+      next = performance.now();
+    }
+    next += period;
+    await step().catch(() => {});
+  }
+}
+
+/** One PutRecords of --batch records to the soak stream. */
+async function putRecords() {
+  const records = Array.from({ length: options.batch }, newRecord);
+  let answer;
+  try {
+    answer = await call("PutRecords", () =>
+      client.send(
+        new PutRecordsCommand({
+          StreamName: STREAM,
+          Records: records.map((r, i) => ({
+            PartitionKey: `key-${(serial + i) % 97}`,
+            Data: r.data,
+          })),
+        }),
+      ),
+    );
+  } catch (error) {
+    const into = THROTTLES.has(errorName(error)) ? rejected : unanswered;
+    for (const r of records) into.add(r.id);
+    return;
+  }
+  const entries = answer.Records ?? [];
+  records.forEach((r, i) => {
+    const entry = entries[i];
+    if (entry?.ShardId !== undefined && entry.SequenceNumber !== undefined) {
+      acknowledged(r.id, entry.ShardId, entry.SequenceNumber);
+    } else {
+      rejected.add(r.id);
+      countError(entry?.ErrorCode ?? "MissingEntry", entry?.ErrorMessage);
+    }
+  });
+}
+
+/** One PutRecord to the soak stream. */
+async function putRecord() {
+  const record = newRecord();
+  try {
+    const answer = await call("PutRecord", () =>
+      client.send(
+        new PutRecordCommand({ StreamName: STREAM, PartitionKey: record.id, Data: record.data }),
+      ),
+    );
+    acknowledged(record.id, String(answer.ShardId), String(answer.SequenceNumber));
+  } catch (error) {
+    (THROTTLES.has(errorName(error)) ? rejected : unanswered).add(record.id);
+  }
+}
+
+/**
+ * @param {string} shardId
+ * @param {{ after?: string }} from
+ * @returns {Promise<string>}
+ */
+async function iteratorFor(shardId, from) {
+  const answer = await call("GetShardIterator", () =>
+    client.send(
+      new GetShardIteratorCommand(
+        from.after === undefined
+          ? { StreamName: STREAM, ShardId: shardId, ShardIteratorType: "TRIM_HORIZON" }
+          : {
+              StreamName: STREAM,
+              ShardId: shardId,
+              ShardIteratorType: "AFTER_SEQUENCE_NUMBER",
+              StartingSequenceNumber: from.after,
+            },
+      ),
+    ),
+  );
+  if (answer.ShardIterator === undefined) throw new Error("GetShardIterator returned no iterator");
+  return answer.ShardIterator;
+}
+
+/**
+ * Follows one shard with GetRecords from TRIM_HORIZON until `until` says stop.
+ *
+ * @param {string} shardId
+ * @param {() => boolean} until
+ */
+async function poll(shardId, until) {
+  /** @type {string | undefined} */
+  let last;
+  /** @type {string | undefined} */
+  let iterator;
+  let lastCall = 0;
+  while (!until()) {
+    const wait = lastCall + POLL_PERIOD_MS - performance.now();
+    if (wait > 0) await sleep(wait);
+    lastCall = performance.now();
+    try {
+      iterator ??= await iteratorFor(shardId, { after: last });
+      const current = iterator;
+      const page = await call("GetRecords", () =>
+        client.send(new GetRecordsCommand({ ShardIterator: current })),
+      );
+      const records = page.Records ?? [];
+      for (const record of records) {
+        if (last !== undefined && BigInt(record.SequenceNumber ?? "0") <= BigInt(last)) {
+          integrityError("ReadOutOfOrder", `${shardId}: ${record.SequenceNumber} after ${last}`);
+        }
+        last = record.SequenceNumber;
+        read(shardId, record);
+      }
+      behind.set(shardId, page.MillisBehindLatest ?? 0);
+      iterator = page.NextShardIterator;
+      if (iterator === undefined) {
+        integrityError("ShardEnded", `${shardId} returned no NextShardIterator`);
+        return;
+      }
+    } catch (error) {
+      // Start again after the last record read; throttled or not, wait a moment.
+      iterator = undefined;
+      await sleep(THROTTLES.has(errorName(error)) ? 1_000 : 250);
+    }
+  }
+}
+
+/**
+ * @param {string[]} shardIds
+ */
+async function admin(shardIds) {
+  const shardId = shardIds[Math.floor(Math.random() * shardIds.length)];
+  const quietly = () => {};
+  await call("GetShardIterator", () =>
+    client.send(
+      new GetShardIteratorCommand({
+        StreamName: STREAM,
+        ShardId: shardId,
+        ShardIteratorType: "LATEST",
+      }),
+    ),
+  ).catch(quietly);
+  await call("DescribeStreamSummary", () =>
+    client.send(new DescribeStreamSummaryCommand({ StreamName: STREAM })),
+  ).catch(quietly);
+  await call("ListShards", () => client.send(new ListShardsCommand({ StreamName: STREAM }))).catch(
+    quietly,
+  );
+  await call("ListStreams", () => client.send(new ListStreamsCommand({}))).catch(quietly);
+}
+
+/**
+ * Waits until DescribeStreamSummary says `status`, or (for null) that the
+ * stream is gone.
+ *
+ * @param {string} name
+ * @param {string | null} status
+ * @param {number} timeoutMs
+ */
+async function waitForStream(name, status, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (fatal !== undefined) throw new Error(fatal);
+    try {
+      const answer = await call(
+        "DescribeStreamSummary",
+        () => client.send(new DescribeStreamSummaryCommand({ StreamName: name })),
+        (e) => status === null && e === "ResourceNotFoundException",
+      );
+      if (answer.StreamDescriptionSummary?.StreamStatus === status) return;
+    } catch (error) {
+      if (status === null && errorName(error) === "ResourceNotFoundException") return;
+    }
+    await sleep(100);
+  }
+  throw new Error(`${name} did not become ${status ?? "deleted"} in ${timeoutMs} ms`);
+}
+
+let scratchCount = 0;
+/** A scratch stream: created, written to once, deleted, waited out. */
+async function scratch() {
+  const name = `soak-scratch-${++scratchCount}`;
+  try {
+    await call("CreateStream", () =>
+      client.send(new CreateStreamCommand({ StreamName: name, ShardCount: 1 })),
+    );
+    await waitForStream(name, "ACTIVE", 30_000);
+    await call("PutRecord", () =>
+      client.send(
+        new PutRecordCommand({ StreamName: name, PartitionKey: "k", Data: Buffer.from("x") }),
+      ),
+    );
+    await call("DeleteStream", () => client.send(new DeleteStreamCommand({ StreamName: name })));
+    await waitForStream(name, null, 30_000);
+  } catch (error) {
+    if (error instanceof Error && /did not become/.test(error.message)) {
+      countError("ScratchStreamTimeout", error.message);
+    }
+  }
+}
+
+// ---------------------------------------------------------------- reporting
+
+/** @type {{ t: number; bytes: number }[]} memory samples: minutes since the load began, bytes */
+const memory = [];
+/** @type {Map<string, number> | undefined} the first sample, by process */
+let firstByProcess;
+/** @type {Map<string, number> | undefined} the latest sample, by process */
+let lastByProcess;
+let loadStart = 0;
+
+const mb = (/** @type {number} */ bytes) => (bytes / 1024 / 1024).toFixed(1);
+
+/** @param {number} ms */
+function clock(ms) {
+  const s = Math.floor(ms / 1000);
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
+}
+
+function sampleMemory() {
+  if (service?.pid !== undefined) noteGroups(service.pid);
+  const byProcess = serviceRss();
+  firstByProcess ??= byProcess;
+  lastByProcess = byProcess;
+  const bytes = [...byProcess.values()].reduce((sum, n) => sum + n, 0);
+  memory.push({ t: (performance.now() - loadStart) / 60_000, bytes });
+}
+
+/** @param {Map<string, number>} map */
+function formatCounts(map) {
+  const entries = [...map].filter(([, n]) => n !== 0);
+  return entries.length === 0 ? "none" : entries.map(([k, n]) => `${k} ${n}`).join(", ");
+}
+
+function backlog() {
+  return unread.size;
+}
+
+/**
+ * @param {number} seconds since the last line
+ * @param {string} [note]
+ */
+function progressLine(seconds, note = "") {
+  const rates = OPERATIONS.map(
+    (op) => `${op} ${((opsNow.get(op) ?? 0) / seconds).toFixed(1)}`,
+  ).join(" ");
+  opsNow.clear();
+  const rss = memory.at(-1)?.bytes ?? 0;
+  const lag = Math.max(0, ...behind.values());
+  console.log(
+    `${clock(performance.now() - loadStart).padStart(6)}${note}  ops/s ${rates} | errors ${formatCounts(errors)} | ` +
+      `written ${written} read ${readBack} backlog ${backlog()} (${lag} ms behind) | rss ${mb(rss)} MB`,
+  );
+}
+
+/**
+ * Least-squares slope of bytes over minutes, in MB per minute.
+ *
+ * @param {{ t: number; bytes: number }[]} samples
+ */
+function slope(samples) {
+  const n = samples.length;
+  const mt = samples.reduce((s, x) => s + x.t, 0) / n;
+  const mbytes = samples.reduce((s, x) => s + x.bytes, 0) / n;
+  let cov = 0;
+  let varT = 0;
+  for (const x of samples) {
+    cov += (x.t - mt) * (x.bytes - mbytes);
+    varT += (x.t - mt) ** 2;
+  }
+  return varT === 0 ? 0 : cov / varT / 1024 / 1024;
+}
+
+/**
+ * @param {number} loadMs
+ * @returns {boolean} whether the run passed
+ */
+function summary(loadMs) {
+  const seconds = loadMs / 1000;
+  console.log("");
+  console.log(`soak summary: ${clock(loadMs)} of load`);
+  for (const op of OPERATIONS) {
+    const n = opsTotal.get(op) ?? 0;
+    console.log(`  ${op.padEnd(22)} ${String(n).padStart(8)}  (${(n / seconds).toFixed(1)}/s)`);
+  }
+  console.log(`  errors: ${formatCounts(errors)} (${unexpected} unexpected)`);
+  const missing = unread.size;
+  const strangers = [...early.keys()].filter((id) => !unanswered.has(id));
+  console.log(
+    `  records: ${written} acknowledged, ${readBack} of them read back, ${missing} never read; ` +
+      `${rejected.size} throttled, ${unanswered.size} unanswered` +
+      (early.size > 0 ? `; ${early.size} read without an acknowledgement` : ""),
+  );
+  if (strangers.length > 0) {
+    integrityError("ReadUnsent", `${strangers.length} records read that were never acknowledged`);
+  }
+  if (memory.length > 0) {
+    const bytes = memory.map((m) => m.bytes);
+    const total = memory.at(-1)?.t ?? 0;
+    const half = memory.filter((m) => m.t >= total / 2);
+    console.log(
+      `  memory (RSS of every service process): min ${mb(Math.min(...bytes))} MB, ` +
+        `max ${mb(Math.max(...bytes))} MB, last ${mb(bytes.at(-1) ?? 0)} MB`,
+    );
+    const labels = new Set([...(firstByProcess?.keys() ?? []), ...(lastByProcess?.keys() ?? [])]);
+    console.log(
+      `  memory by process, first -> last sample: ${[...labels]
+        .map((label) => {
+          const first = firstByProcess?.get(label);
+          const last = lastByProcess?.get(label);
+          return `${label} ${first === undefined ? "-" : mb(first)} -> ${last === undefined ? "-" : mb(last)} MB`;
+        })
+        .join(", ")}`,
+    );
+    if (half.length >= 5) {
+      const perMinute = slope(half);
+      const verdict =
+        Math.abs(perMinute) < 2
+          ? "flat: no sign of growth"
+          : perMinute > 0
+            ? "growing: run longer to tell warm-up from a leak"
+            : "shrinking";
+      console.log(
+        `  memory trend over the second half: ${perMinute >= 0 ? "+" : ""}${perMinute.toFixed(2)} MB/min ` +
+          `(linear fit of ${half.length} samples): ${verdict}`,
+      );
+    } else {
+      console.log("  memory trend: too few samples to judge");
+    }
+  }
+  const passed =
+    unexpected === 0 && missing === 0 && fatal === undefined && interrupted === undefined;
+  const reasons = [
+    ...(fatal === undefined ? [] : [fatal]),
+    ...(interrupted === undefined ? [] : [`interrupted by ${interrupted}`]),
+    ...(unexpected === 0 ? [] : [`${unexpected} unexpected errors`]),
+    ...(missing === 0 ? [] : [`${missing} acknowledged records never read back`]),
+  ];
+  console.log(`  verdict: ${passed ? "PASS" : `FAIL (${reasons.join("; ")})`}`);
+  return passed;
+}
+
+// ---------------------------------------------------------------- main
+
+async function main() {
+  const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), "tributary-soak-"));
+  if (options.dataDir === undefined) madeDataDir = dataDir;
+  const port = options.port === 0 ? await freePort() : options.port;
+  const endpoint = await startService(dataDir, port);
+  if (service?.pid !== undefined) noteGroups(service.pid);
+  if (interrupted !== undefined) throw new Error(`interrupted by ${interrupted}`);
+  console.log(
+    `soak: service at ${endpoint} (process groups ${[...serviceGroups].join(", ")}), data in ${dataDir}`,
+  );
+  const recordsPerRequest = options.batch;
+  const putRecordsPerSecond = options.rate / recordsPerRequest;
+  console.log(
+    `soak: ${options.minutes} min; PutRecords ${putRecordsPerSecond.toFixed(1)}/s x ${recordsPerRequest} records, ` +
+      `PutRecord ${options.putRecordRate}/s, ${options.shards} shards, admin calls every ${options.adminEveryS} s, ` +
+      `a scratch stream every ${options.scratchEveryS} s`,
+  );
+
+  client = new KinesisClient({
+    endpoint,
+    region: "us-east-1",
+    credentials: { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret" },
+    requestHandler: new NodeHttpHandler({
+      httpAgent: new Agent({ keepAlive: true, maxSockets: 64 }),
+    }),
+    maxAttempts: 1,
+  });
+
+  await call("CreateStream", () =>
+    client.send(new CreateStreamCommand({ StreamName: STREAM, ShardCount: options.shards })),
+  );
+  await waitForStream(STREAM, "ACTIVE", 30_000);
+  const listed = await call("ListShards", () =>
+    client.send(new ListShardsCommand({ StreamName: STREAM })),
+  );
+  const shardIds = (listed.Shards ?? []).map((s) => String(s.ShardId));
+
+  loadStart = performance.now();
+  sampleMemory();
+  const loadMs = options.minutes * 60_000;
+  let draining = false;
+  let drainDeadline = Number.POSITIVE_INFINITY;
+  const stopPolling = () =>
+    interrupted !== undefined ||
+    fatal !== undefined ||
+    (draining && (backlog() === 0 || performance.now() > drainDeadline));
+
+  const pollers = shardIds.map((shardId) => poll(shardId, stopPolling));
+  const producers = [
+    paced(putRecordsPerSecond / 2, putRecords),
+    paced(putRecordsPerSecond / 2, putRecords),
+    paced(options.putRecordRate / 2, putRecord),
+    paced(options.putRecordRate / 2, putRecord),
+    paced(1 / options.adminEveryS, () => admin(shardIds)),
+    paced(1 / options.scratchEveryS, scratch),
+  ];
+
+  const sampler = setInterval(sampleMemory, 1_000);
+  let lastLine = performance.now();
+  const reporter = setInterval(() => {
+    const now = performance.now();
+    progressLine((now - lastLine) / 1000);
+    lastLine = now;
+  }, options.intervalS * 1000);
+
+  const ended = setTimeout(() => load.abort(), loadMs);
+  if (!signal.aborted) {
+    await new Promise((resolve) => signal.addEventListener("abort", resolve, { once: true }));
+  }
+  clearTimeout(ended);
+  const loadEnded = performance.now() - loadStart;
+  await Promise.all(producers);
+
+  // Let the pollers read what is left.
+  draining = true;
+  drainDeadline = performance.now() + options.drainS * 1000;
+  await Promise.all(pollers);
+  clearInterval(sampler);
+  clearInterval(reporter);
+  progressLine((performance.now() - lastLine) / 1000, " (end)");
+  if (interrupted === undefined && fatal === undefined && backlog() > 0) {
+    console.log(`soak: the pollers did not catch up within ${options.drainS} s`);
+  }
+  client.destroy();
+  return summary(loadEnded);
+}
+
+let passed = false;
+try {
+  passed = await main();
+} catch (error) {
+  fatal ??= error instanceof Error ? error.message : String(error);
+  console.error(`soak: ${fatal}`);
+  load.abort();
+}
+const stopped = await stopService();
+if (stopped.leftovers > 0) {
+  console.error(
+    `soak: ${stopped.leftovers} processes of the service outlived its stop; killed them`,
+  );
+  passed = false;
+} else if (stopped.signal === "timeout") {
+  console.error("soak: the service did not stop within 20 s; killed it");
+  passed = false;
+} else if (stopped.code !== 0 && fatal === undefined) {
+  console.error(`soak: the service stopped with ${stopped.code ?? stopped.signal}, not 0`);
+  passed = false;
+} else {
+  console.log(`soak: service stopped (exit ${stopped.code ?? stopped.signal}), nothing of it left`);
+}
+removeDataDir();
+process.exit(interrupted === "SIGINT" ? 130 : interrupted !== undefined ? 143 : passed ? 0 : 1);
