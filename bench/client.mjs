@@ -1,0 +1,598 @@
+// @ts-check
+/**
+ * The benchmark's load generator. bench/run.mjs runs this file in a child Node
+ * process for every (workload, target) pair, so the client never shares a CPU
+ * with a second target's load and starts with cold connections every time. It
+ * receives one job over IPC, runs it against the job's endpoint with the AWS
+ * SDK, sends back one result message and exits.
+ *
+ * Every job bounds itself (job.timeoutMs) and exits when its parent goes away.
+ */
+import { randomBytes } from "node:crypto";
+import http from "node:http";
+import {
+  CreateStreamCommand,
+  DeleteStreamCommand,
+  DescribeStreamSummaryCommand,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  KinesisClient,
+  ListShardsCommand,
+  PutRecordCommand,
+  PutRecordsCommand,
+} from "@aws-sdk/client-kinesis";
+import { NodeHttpHandler } from "@smithy/node-http-handler";
+
+/** PutRecords: at most 500 records and 5 MiB of data and partition keys. */
+const MAX_BATCH_RECORDS = 500;
+const MAX_BATCH_BYTES = 5 * 1024 * 1024;
+const PARTITION_KEY_LENGTH = 16;
+const MIB = 1024 * 1024;
+
+/**
+ * @typedef {object} PutJob
+ * @property {"put"} kind
+ * @property {string} endpoint
+ * @property {string} stream
+ * @property {number} shards
+ * @property {number} recordBytes
+ * @property {number} producers
+ * @property {number} warmupSeconds
+ * @property {number} seconds
+ * @property {number} timeoutMs
+ *
+ * @typedef {object} DrainJob
+ * @property {"drain"} kind
+ * @property {string} endpoint
+ * @property {string} stream
+ * @property {number} shards
+ * @property {number} records
+ * @property {number} recordBytes
+ * @property {number} producers
+ * @property {number} limit
+ * @property {number} timeoutMs
+ *
+ * @typedef {object} LatencyJob
+ * @property {"latency"} kind
+ * @property {string} endpoint
+ * @property {string} stream
+ * @property {number} shards
+ * @property {number} rate
+ * @property {number} producers Connections for the producer's PutRecord calls.
+ * @property {number} warmupSeconds
+ * @property {number} seconds
+ * @property {number} timeoutMs
+ *
+ * @typedef {PutJob | DrainJob | LatencyJob} Job
+ */
+
+/** @param {number} ms */
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Nearest-rank percentile of an ascending array.
+ *
+ * @param {number[]} sorted
+ * @param {number} p in [0, 1]
+ * @returns {number | null}
+ */
+export function percentile(sorted, p) {
+  if (sorted.length === 0) {
+    return null;
+  }
+  const rank = Math.max(1, Math.ceil(p * sorted.length));
+  return sorted[Math.min(sorted.length, rank) - 1] ?? null;
+}
+
+/**
+ * @param {number[]} values
+ * @returns {{ count: number; p50: number | null; p90: number | null; p99: number | null; max: number | null }}
+ */
+function summarize(values) {
+  const sorted = Float64Array.from(values).sort();
+  const list = Array.from(sorted);
+  const round = (/** @type {number | null} */ v) => (v === null ? null : Math.round(v * 100) / 100);
+  return {
+    count: list.length,
+    p50: round(percentile(list, 0.5)),
+    p90: round(percentile(list, 0.9)),
+    p99: round(percentile(list, 0.99)),
+    max: round(list.at(-1) ?? null),
+  };
+}
+
+/** Collects errors: a count and the first few distinct messages, verbatim. */
+class Errors {
+  count = 0;
+  /** @type {string[]} */
+  samples = [];
+
+  /** @param {unknown} error */
+  add(error) {
+    this.count++;
+    const text =
+      error instanceof Error
+        ? `${error.name}: ${error.message}${"$metadata" in error ? ` ${JSON.stringify(error.$metadata)}` : ""}`
+        : String(error);
+    if (this.samples.length < 5 && !this.samples.includes(text)) {
+      this.samples.push(text);
+    }
+  }
+
+  toJSON() {
+    return { count: this.count, samples: this.samples };
+  }
+}
+
+/**
+ * The client every workload uses, as the brief for the benchmark fixes it.
+ *
+ * @param {string} endpoint
+ * @param {number} sockets
+ */
+function makeClient(endpoint, sockets) {
+  return new KinesisClient({
+    endpoint,
+    region: "us-east-1",
+    credentials: { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret" },
+    requestHandler: new NodeHttpHandler({
+      httpAgent: new http.Agent({ keepAlive: true, maxSockets: sockets }),
+    }),
+    maxAttempts: 1,
+  });
+}
+
+/**
+ * Creates the stream and waits until it is ACTIVE.
+ *
+ * @param {KinesisClient} client
+ * @param {string} StreamName
+ * @param {number} ShardCount
+ */
+async function createStream(client, StreamName, ShardCount) {
+  await client.send(new CreateStreamCommand({ StreamName, ShardCount }));
+  const deadline = performance.now() + 30_000;
+  for (;;) {
+    const { StreamDescriptionSummary } = await client.send(
+      new DescribeStreamSummaryCommand({ StreamName }),
+    );
+    if (StreamDescriptionSummary?.StreamStatus === "ACTIVE") {
+      return;
+    }
+    if (performance.now() > deadline) {
+      throw new Error(`stream ${StreamName} is not ACTIVE after 30 s`);
+    }
+    await sleep(10);
+  }
+}
+
+/**
+ * Deletes the stream, so a target does not carry one workload's data into
+ * the next; a failure is reported, not fatal.
+ *
+ * @param {KinesisClient} client
+ * @param {string} StreamName
+ * @returns {Promise<string | null>}
+ */
+async function deleteStream(client, StreamName) {
+  try {
+    await client.send(new DeleteStreamCommand({ StreamName, EnforceConsumerDeletion: true }));
+    return null;
+  } catch (error) {
+    return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  }
+}
+
+/**
+ * @param {KinesisClient} client
+ * @param {string} StreamName
+ * @returns {Promise<string[]>}
+ */
+async function listShardIds(client, StreamName) {
+  /** @type {string[]} */
+  const ids = [];
+  /** @type {string | undefined} */
+  let NextToken;
+  do {
+    const out = await client.send(
+      new ListShardsCommand(NextToken === undefined ? { StreamName } : { NextToken }),
+    );
+    for (const shard of out.Shards ?? []) {
+      if (shard.ShardId !== undefined) {
+        ids.push(shard.ShardId);
+      }
+    }
+    NextToken = out.NextToken;
+  } while (NextToken !== undefined);
+  return ids;
+}
+
+/** @param {number} count */
+function partitionKeys(count) {
+  return Array.from({ length: count }, () => randomBytes(PARTITION_KEY_LENGTH / 2).toString("hex"));
+}
+
+/** @param {number} recordBytes */
+export function batchSize(recordBytes) {
+  return Math.max(
+    1,
+    Math.min(MAX_BATCH_RECORDS, Math.floor(MAX_BATCH_BYTES / (recordBytes + PARTITION_KEY_LENGTH))),
+  );
+}
+
+/**
+ * Builds batches of `size` records of one payload, cycling through a pool of
+ * random partition keys so that the records spread over the shards.
+ *
+ * @param {number} recordBytes
+ */
+function batchMaker(recordBytes) {
+  const data = randomBytes(recordBytes);
+  const keys = partitionKeys(4096);
+  let next = 0;
+  /** @param {number} size */
+  return (size) =>
+    Array.from({ length: size }, () => {
+      next = (next + 1) % keys.length;
+      return { Data: data, PartitionKey: /** @type {string} */ (keys[next]) };
+    });
+}
+
+/** @param {PutJob} job */
+async function put(job) {
+  const client = makeClient(job.endpoint, job.producers);
+  try {
+    await createStream(client, job.stream, job.shards);
+    const size = batchSize(job.recordBytes);
+    const makeBatch = batchMaker(job.recordBytes);
+    const errors = new Errors();
+    /** @type {number[]} */
+    const latencies = [];
+    let calls = 0;
+    let records = 0;
+    let failedRecords = 0;
+    let warmupRecords = 0;
+    const start = performance.now();
+    const measureFrom = start + job.warmupSeconds * 1000;
+    const measureTo = measureFrom + job.seconds * 1000;
+    await Promise.all(
+      Array.from({ length: job.producers }, async () => {
+        while (performance.now() < measureTo) {
+          const Records = makeBatch(size);
+          const t0 = performance.now();
+          try {
+            const out = await client.send(
+              new PutRecordsCommand({ StreamName: job.stream, Records }),
+            );
+            const t1 = performance.now();
+            const failed = out.FailedRecordCount ?? 0;
+            failedRecords += failed;
+            if (t1 >= measureFrom && t1 <= measureTo) {
+              calls++;
+              records += size - failed;
+              latencies.push(t1 - t0);
+            } else if (t1 < measureFrom) {
+              warmupRecords += size - failed;
+            }
+          } catch (error) {
+            errors.add(error);
+            await sleep(100);
+          }
+        }
+      }),
+    );
+    const deleteError = await deleteStream(client, job.stream);
+    return {
+      recordBytes: job.recordBytes,
+      batchRecords: size,
+      seconds: job.seconds,
+      calls,
+      records,
+      warmupRecords,
+      recordsPerSecond: records / job.seconds,
+      mibPerSecond: (records * job.recordBytes) / MIB / job.seconds,
+      callLatencyMs: summarize(latencies),
+      failedRecords,
+      errors,
+      deleteError,
+    };
+  } finally {
+    client.destroy();
+  }
+}
+
+/** @param {DrainJob} job */
+async function drain(job) {
+  const client = makeClient(job.endpoint, job.producers);
+  try {
+    await createStream(client, job.stream, job.shards);
+
+    // Load exactly job.records records with the PutRecords workload's client.
+    const size = batchSize(job.recordBytes);
+    const makeBatch = batchMaker(job.recordBytes);
+    const loadErrors = new Errors();
+    let unassigned = job.records;
+    let written = 0;
+    let failedRecords = 0;
+    const loadStart = performance.now();
+    await Promise.all(
+      Array.from({ length: job.producers }, async () => {
+        while (unassigned > 0) {
+          const count = Math.min(size, unassigned);
+          unassigned -= count;
+          try {
+            const out = await client.send(
+              new PutRecordsCommand({ StreamName: job.stream, Records: makeBatch(count) }),
+            );
+            failedRecords += out.FailedRecordCount ?? 0;
+            written += count - (out.FailedRecordCount ?? 0);
+          } catch (error) {
+            loadErrors.add(error);
+            await sleep(100);
+          }
+        }
+      }),
+    );
+    const loadSeconds = (performance.now() - loadStart) / 1000;
+
+    // Drain every shard in parallel from TRIM_HORIZON until caught up: an
+    // empty page with MillisBehindLatest 0 (or a closed shard's end).
+    const readErrors = new Errors();
+    /** @type {number[]} */
+    const latencies = [];
+    let read = 0;
+    let readBytes = 0;
+    let calls = 0;
+    const drainStart = performance.now();
+    const shardIds = await listShardIds(client, job.stream);
+    await Promise.all(
+      shardIds.map(async (ShardId) => {
+        const first = await client.send(
+          new GetShardIteratorCommand({
+            StreamName: job.stream,
+            ShardId,
+            ShardIteratorType: "TRIM_HORIZON",
+          }),
+        );
+        /** @type {string | undefined} */
+        let iterator = first.ShardIterator;
+        while (iterator !== undefined) {
+          const t0 = performance.now();
+          const out = await client
+            .send(new GetRecordsCommand({ ShardIterator: iterator, Limit: job.limit }))
+            .catch((/** @type {unknown} */ error) => {
+              readErrors.add(error);
+              return undefined;
+            });
+          if (out === undefined) {
+            // A failed read ends this shard's drain; the count check reports it.
+            return;
+          }
+          latencies.push(performance.now() - t0);
+          calls++;
+          const records = out.Records ?? [];
+          read += records.length;
+          for (const record of records) {
+            readBytes += record.Data?.length ?? 0;
+          }
+          if (records.length === 0 && (out.MillisBehindLatest ?? 0) === 0) {
+            return;
+          }
+          iterator = out.NextShardIterator;
+        }
+      }),
+    );
+    const drainSeconds = (performance.now() - drainStart) / 1000;
+    const deleteError = await deleteStream(client, job.stream);
+    return {
+      recordBytes: job.recordBytes,
+      limit: job.limit,
+      load: {
+        records: written,
+        failedRecords,
+        seconds: loadSeconds,
+        recordsPerSecond: written / loadSeconds,
+        errors: loadErrors,
+      },
+      shards: shardIds.length,
+      written,
+      read,
+      readBytes,
+      verified: read === written && written === job.records,
+      calls,
+      seconds: drainSeconds,
+      recordsPerSecond: read / drainSeconds,
+      mibPerSecond: readBytes / MIB / drainSeconds,
+      callLatencyMs: summarize(latencies),
+      errors: readErrors,
+      deleteError,
+    };
+  } finally {
+    client.destroy();
+  }
+}
+
+/** @param {LatencyJob} job */
+async function latency(job) {
+  // Two clients, so that neither side waits in the other's queue of the HTTP
+  // agent: the pollers get one connection each, and the producer, which sends
+  // on a schedule without waiting for the previous call, gets job.producers
+  // connections (a put that finds them all busy waits, and that wait counts).
+  const client = makeClient(job.endpoint, job.shards);
+  const putClient = makeClient(job.endpoint, job.producers);
+  try {
+    await createStream(client, job.stream, job.shards);
+    const shardIds = await listShardIds(client, job.stream);
+    const iterators = await Promise.all(
+      shardIds.map(async (ShardId) => {
+        const out = await client.send(
+          new GetShardIteratorCommand({
+            StreamName: job.stream,
+            ShardId,
+            ShardIteratorType: "LATEST",
+          }),
+        );
+        return out.ShardIterator;
+      }),
+    );
+
+    const putErrors = new Errors();
+    const readErrors = new Errors();
+    /** Send time (performance.now()) of every record put, by its index. */
+    /** @type {number[]} */
+    const sentAt = [];
+    /** @type {number[]} */
+    const putLatencies = [];
+    /** @type {number[]} */
+    const latencies = [];
+    const seen = new Set();
+    let firstMeasured = Number.POSITIVE_INFINITY;
+    let getRecordsCalls = 0;
+    let polling = true;
+
+    const pollers = iterators.map(async (start) => {
+      let iterator = start;
+      while (polling && iterator !== undefined) {
+        const out = await client
+          .send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 10_000 }))
+          .catch((/** @type {unknown} */ error) => {
+            readErrors.add(error);
+            return undefined;
+          });
+        const now = performance.now();
+        if (out === undefined) {
+          await sleep(100);
+          continue;
+        }
+        getRecordsCalls++;
+        for (const record of out.Records ?? []) {
+          const data = record.Data;
+          if (data === undefined || data.length < 12) {
+            continue;
+          }
+          const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+          const index = view.getUint32(8, true);
+          if (seen.has(index)) {
+            continue;
+          }
+          seen.add(index);
+          if (index >= firstMeasured) {
+            latencies.push(now - view.getFloat64(0, true));
+          }
+        }
+        iterator = out.NextShardIterator;
+      }
+    });
+
+    const interval = 1000 / job.rate;
+    const start = performance.now();
+    const measureFrom = start + job.warmupSeconds * 1000;
+    const stopAt = measureFrom + job.seconds * 1000;
+    /** @type {Promise<void>[]} */
+    const inFlight = [];
+    for (let index = 0; ; index++) {
+      const due = start + index * interval;
+      if (due >= stopAt) {
+        break;
+      }
+      const wait = due - performance.now();
+      if (wait > 0) {
+        await sleep(wait);
+      }
+      const data = new Uint8Array(16);
+      const view = new DataView(data.buffer);
+      const t0 = performance.now();
+      if (t0 >= measureFrom && firstMeasured === Number.POSITIVE_INFINITY) {
+        firstMeasured = index;
+      }
+      view.setFloat64(0, t0, true);
+      view.setUint32(8, index, true);
+      sentAt[index] = t0;
+      inFlight.push(
+        putClient
+          .send(
+            new PutRecordCommand({
+              StreamName: job.stream,
+              PartitionKey: `key-${index}`,
+              Data: data,
+            }),
+          )
+          .then(
+            () => {
+              putLatencies.push(performance.now() - t0);
+            },
+            (/** @type {unknown} */ error) => putErrors.add(error),
+          ),
+      );
+    }
+    const produceSeconds = (performance.now() - start) / 1000;
+    await Promise.all(inFlight);
+
+    // Wait for the stragglers (bounded), then stop the pollers.
+    const expected = sentAt.length - Math.min(firstMeasured, sentAt.length);
+    const waitUntil = performance.now() + 5_000;
+    while (latencies.length < expected && performance.now() < waitUntil) {
+      await sleep(20);
+    }
+    polling = false;
+    await Promise.all(pollers);
+    const deleteError = await deleteStream(client, job.stream);
+    return {
+      rate: job.rate,
+      seconds: job.seconds,
+      sent: sentAt.length,
+      achievedRate: sentAt.length / produceSeconds,
+      measured: expected,
+      received: latencies.length,
+      missing: expected - latencies.length,
+      latencyMs: summarize(latencies),
+      putCallLatencyMs: summarize(putLatencies),
+      getRecordsCallsPerSecond: getRecordsCalls / ((performance.now() - start) / 1000),
+      putErrors,
+      readErrors,
+      deleteError,
+    };
+  } finally {
+    client.destroy();
+    putClient.destroy();
+  }
+}
+
+/** @param {Job} job */
+function run(job) {
+  switch (job.kind) {
+    case "put":
+      return put(job);
+    case "drain":
+      return drain(job);
+    case "latency":
+      return latency(job);
+  }
+}
+
+/** @param {unknown} message */
+function reply(message) {
+  if (process.send === undefined) {
+    console.log(JSON.stringify(message, null, 2));
+    process.exit(0);
+  }
+  process.send(message, () => process.exit(0));
+}
+
+if (process.send !== undefined) {
+  process.on("disconnect", () => process.exit(1));
+  process.once("message", (/** @type {Job} */ job) => {
+    setTimeout(() => {
+      console.error(`bench client: the ${job.kind} job did not finish in ${job.timeoutMs} ms`);
+      process.exit(3);
+    }, job.timeoutMs).unref();
+    run(job).then(
+      (result) => reply({ ok: true, result }),
+      (/** @type {unknown} */ error) =>
+        reply({
+          ok: false,
+          error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+        }),
+    );
+  });
+}
