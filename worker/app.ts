@@ -123,6 +123,17 @@ function notImplemented(operation: Operation): KinesisError {
 
 /** Reads the body as bytes (never as text: workerd warns on non-text types), within the limit. */
 async function readBody(request: Request): Promise<Uint8Array> {
+  try {
+    return await readWhole(request);
+  } catch (error) {
+    if (isKinesisError(error)) throw error;
+    // The client broke its request off (or sent broken chunked framing): its
+    // fault, not ours, though it will rarely stay to read the answer.
+    throw new KinesisError("SerializationException", "The request body could not be read.");
+  }
+}
+
+async function readWhole(request: Request): Promise<Uint8Array> {
   if (!request.body) return new Uint8Array(0);
   // With a declared length (already checked against the limit) the runtime
   // reads the body in one native call; only chunked bodies are counted here.

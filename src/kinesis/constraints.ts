@@ -2,6 +2,7 @@
  * Member shapes shared by many operations, with the model's constraints.
  * Each operation's input spec builds on these.
  */
+import { matchesResourceArnPattern, matchesStreamArnPattern } from "./arn.js";
 import { integer, list, map, string, timestamp } from "./shape.js";
 
 export const streamName = string({ min: 1, max: 128, pattern: "^[a-zA-Z0-9_.-]+$" });
@@ -9,6 +10,7 @@ export const streamArn = string({
   min: 1,
   max: 2048,
   pattern: "^arn:aws.*:kinesis:.*:\\d{12}:stream/\\S+$",
+  matches: matchesStreamArnPattern,
 });
 /** "Not Implemented. Reserved for future use." in the model; validated, then ignored. */
 export const streamId = string({ min: 1, max: 24, pattern: "^[a-z0-9]{20}-[a-z0-9]{3}$" });
@@ -59,6 +61,7 @@ export const resourceArn = string({
   min: 1,
   max: 2048,
   pattern: "^arn:aws.*:kinesis:.*:\\d{12}:.*stream/\\S+$",
+  matches: matchesResourceArnPattern,
 });
 
 export const maxRecordSizeInKiB = integer({ min: 1024, max: 10240 });

@@ -22,6 +22,12 @@ export interface StringShape extends Common {
   readonly max?: number;
   /** The model's pattern, anchored here and shown without anchors in messages. */
   readonly pattern?: string;
+  /**
+   * A linear-time test of exactly the pattern's language, for patterns a
+   * regular-expression engine would backtrack on (the ARN patterns): a long
+   * near miss must not hold the isolate.
+   */
+  readonly matches?: (value: string) => boolean;
   readonly enum?: readonly string[];
 }
 export interface IntegerShape extends Common {
@@ -176,8 +182,9 @@ function coerce(shape: Shape, value: unknown): unknown {
     case "integer":
       if (typeof value !== "number" || !Number.isFinite(value))
         throw wrongType(value, "Integer", "an");
-      // Jackson truncates a JSON fraction when it reads an int.
-      return Math.trunc(value);
+      // Jackson truncates a JSON fraction when it reads an int, and AWS's
+      // messages show values past the int range at its ends.
+      return Math.min(2147483647, Math.max(-2147483648, Math.trunc(value)));
     case "boolean":
       if (typeof value === "boolean") return value;
       if (typeof value === "string") {
@@ -197,7 +204,14 @@ function coerce(shape: Shape, value: unknown): unknown {
       );
     case "timestamp":
       if (value instanceof Date) return value;
-      if (typeof value === "number" && Number.isFinite(value)) return new Date(value * 1000);
+      if (typeof value === "number" && Number.isFinite(value)) {
+        const date = new Date(value * 1000);
+        // Beyond what a date can hold (about 275,000 years either way).
+        if (Number.isNaN(date.getTime())) {
+          throw serialization(`${value} can not be converted to milliseconds since epoch`);
+        }
+        return date;
+      }
       if (typeof value === "string") {
         throw serialization(
           "class java.lang.String can not be converted to milliseconds since epoch",
@@ -311,6 +325,10 @@ function compiled(pattern: string): RegExp {
   }
   return re;
 }
+function testOf(pattern: string): (value: string) => boolean {
+  const re = compiled(pattern);
+  return (value) => re.test(value);
+}
 function stripAnchors(pattern: string): string {
   return pattern.replace(/^\^/, "").replace(/\$$/, "");
 }
@@ -326,7 +344,7 @@ function check(shape: Shape, value: unknown, path: string, errors: string[]): vo
   if (
     shape.kind === "string" &&
     shape.pattern !== undefined &&
-    !compiled(shape.pattern).test(value as string)
+    !(shape.matches ?? testOf(shape.pattern))(value as string)
   ) {
     fail(
       errors,

@@ -7,20 +7,11 @@ import {
 } from "../../src/kinesis/constraints.js";
 import { KinesisError } from "../../src/kinesis/errors.js";
 import { required, string, struct, timestamp } from "../../src/kinesis/shape.js";
-import type { ListShardsRequest } from "../control/types.js";
+import { type ListShardsRequest, SHARD_FILTER_TYPES } from "../control/types.js";
 import { streamNameOf } from "../data/routes.js";
 import { unwrap } from "../rpc.js";
 import { controlStub } from "../stubs.js";
 import { defineAction } from "./action.js";
-
-const FILTER_TYPES = [
-  "AFTER_SHARD_ID",
-  "AT_TRIM_HORIZON",
-  "FROM_TRIM_HORIZON",
-  "AT_LATEST",
-  "AT_TIMESTAMP",
-  "FROM_TIMESTAMP",
-] as const;
 
 /** ListShards, with NextToken, ExclusiveStartShardId, MaxResults and ShardFilter. */
 export default defineAction({
@@ -31,7 +22,7 @@ export default defineAction({
     MaxResults: listLimit,
     StreamCreationTimestamp: when,
     ShardFilter: struct({
-      Type: required(string({ enum: FILTER_TYPES })),
+      Type: required(string({ enum: SHARD_FILTER_TYPES })),
       ShardId: shardId,
       Timestamp: timestamp(),
     }),

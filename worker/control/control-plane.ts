@@ -46,6 +46,7 @@ import {
   decodePageToken,
   encodePageToken,
   NEXT_TOKEN_LIFETIME_MS,
+  type PageToken,
 } from "../../src/kinesis/page-token.js";
 import { formatSequenceNumber, formatShardId } from "../../src/kinesis/sequence-number.js";
 import { bytesToHex } from "../../src/kinesis/shard-iterator.js";
@@ -55,7 +56,14 @@ import { migrate } from "../storage/migrate.js";
 import { shardStub } from "../stubs.js";
 import { CONTROL_MIGRATIONS } from "./schema.js";
 import { byKey, tagKeysProblem, tagsProblem, tooManyTags } from "./tags.js";
-import type { CreateStreamRequest, ListShardsRequest, Route, ScopeRef } from "./types.js";
+import {
+  type CreateStreamRequest,
+  type ListShardsRequest,
+  type Route,
+  type ScopeRef,
+  SHARD_FILTER_TYPES,
+  type ShardFilterType,
+} from "./types.js";
 
 interface StreamRow {
   name: string;
@@ -428,11 +436,8 @@ export class ControlPlane extends DurableObject<Env> {
     this.#purge(now);
     let after = page.exclusiveStartStreamName ?? "";
     if (page.nextToken !== undefined) {
-      const token = decodePageToken(page.nextToken);
-      if (token?.scope !== "") return error("InvalidArgumentException", "Invalid NextToken.");
-      if (now - token.issuedAt > NEXT_TOKEN_LIFETIME_MS) {
-        return error("ExpiredNextTokenException", "The NextToken has expired.");
-      }
+      const token = readPageToken(page.nextToken, now, "streams");
+      if ("error" in token) return token;
       after = token.after;
     }
     const limit = Math.min(page.limit ?? 100, 100);
@@ -467,15 +472,13 @@ export class ControlPlane extends DurableObject<Env> {
     const now = this.clock();
     let { streamName, exclusiveStartShardId, filter } = request;
     if (request.nextToken !== undefined) {
-      const token = decodePageToken(request.nextToken);
-      if (!token || token.scope === "")
-        return error("InvalidArgumentException", "Invalid NextToken.");
-      if (now - token.issuedAt > NEXT_TOKEN_LIFETIME_MS) {
-        return error("ExpiredNextTokenException", "The NextToken has expired.");
-      }
+      const token = readPageToken(request.nextToken, now, "shards");
+      if ("error" in token) return token;
+      const state = token.state === undefined ? undefined : parseShardFilter(token.state);
+      if (state === null) return error("InvalidArgumentException", "Invalid NextToken.");
       streamName = token.scope;
       exclusiveStartShardId = token.after || undefined;
-      filter = token.state ? (JSON.parse(token.state) as ListShardsRequest["filter"]) : undefined;
+      filter = state;
     }
     if (streamName === undefined)
       return error("InvalidArgumentException", "Either StreamName or StreamARN must be provided.");
@@ -847,6 +850,49 @@ export class ControlPlane extends DurableObject<Env> {
       })),
     };
   }
+}
+
+/**
+ * A NextToken's content, or the error for it. Tokens are not signed (they say
+ * nothing a caller may not know), so everything in them is checked: a token
+ * of the wrong list, or issued in the future, is invalid; an old one expired.
+ */
+function readPageToken(
+  text: string,
+  now: number,
+  list: "streams" | "shards",
+): PageToken | { error: WireError } {
+  const token = decodePageToken(text);
+  if (!token || (list === "streams") !== (token.scope === "") || token.issuedAt > now) {
+    return error("InvalidArgumentException", "Invalid NextToken.");
+  }
+  if (now - token.issuedAt > NEXT_TOKEN_LIFETIME_MS) {
+    return error("ExpiredNextTokenException", "The NextToken has expired.");
+  }
+  return token;
+}
+
+const FILTER_TYPES: ReadonlySet<string> = new Set(SHARD_FILTER_TYPES);
+
+/** The ShardFilter a ListShards token carries, or null when it is not one. */
+function parseShardFilter(state: string): ListShardsRequest["filter"] | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(state);
+  } catch {
+    return null;
+  }
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return null;
+  const { type, shardId, timestamp } = value as Record<string, unknown>;
+  if (typeof type !== "string" || !FILTER_TYPES.has(type)) return null;
+  if (shardId !== undefined && typeof shardId !== "string") return null;
+  if (timestamp !== undefined && (typeof timestamp !== "number" || !Number.isFinite(timestamp))) {
+    return null;
+  }
+  const filter: NonNullable<ListShardsRequest["filter"]> = { type: type as ShardFilterType };
+  if (shardId !== undefined) filter.shardId = shardId;
+  if (timestamp !== undefined) filter.timestamp = timestamp;
+  return filter;
 }
 
 /**

@@ -15,13 +15,16 @@ export interface CreateStreamRequest {
   warmThroughputMiBps?: number;
 }
 
-export type ShardFilterType =
-  | "AFTER_SHARD_ID"
-  | "AT_TRIM_HORIZON"
-  | "FROM_TRIM_HORIZON"
-  | "AT_LATEST"
-  | "AT_TIMESTAMP"
-  | "FROM_TIMESTAMP";
+/** ListShards ShardFilter types, in the model's order. */
+export const SHARD_FILTER_TYPES = [
+  "AFTER_SHARD_ID",
+  "AT_TRIM_HORIZON",
+  "FROM_TRIM_HORIZON",
+  "AT_LATEST",
+  "AT_TIMESTAMP",
+  "FROM_TIMESTAMP",
+] as const;
+export type ShardFilterType = (typeof SHARD_FILTER_TYPES)[number];
 
 export interface ListShardsRequest {
   streamName?: string;

@@ -5,6 +5,8 @@
  */
 import { KinesisError } from "../../src/kinesis/errors.js";
 
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+
 /** The region when a credential scope names none. */
 export const DEFAULT_REGION = "us-east-1";
 
@@ -64,5 +66,14 @@ export function regionOf(request: Request): string {
   }
   // Credential=<key id>/<date>/<region>/<service>/aws4_request
   const region = credential?.split("/")[2];
-  return region || DEFAULT_REGION;
+  if (!region) return DEFAULT_REGION;
+  // Every region is a new control plane, so only names shaped like AWS's
+  // regions (us-east-1, us-gov-west-1, ...) are taken; AWS's wording.
+  if (!REGION.test(region)) {
+    throw new KinesisError(
+      "InvalidSignatureException",
+      "Credential should be scoped to a valid region. ",
+    );
+  }
+  return region;
 }

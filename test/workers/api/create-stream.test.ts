@@ -8,6 +8,7 @@ import {
   expectError,
   expectValidation,
   failure,
+  freshRegion,
   listShards,
   MAX_HASH_KEY,
   ok,
@@ -19,9 +20,6 @@ import {
 } from "../support/kinesis.js";
 
 const OP = "CreateStream";
-
-/** A region no other test uses, so the account's shard count there is known. */
-const freshRegion = () => `cs-${crypto.randomUUID().slice(0, 8)}`;
 
 /** The open shards one account may have in one region (wrangler.toml's SHARD_LIMIT). */
 const LIMIT = Number(env.SHARD_LIMIT);
@@ -238,7 +236,7 @@ describe("CreateStream", () => {
     });
 
     it("refuses shards beyond the account's limit, saying how many it has", async () => {
-      const region = freshRegion();
+      const region = freshRegion("cs");
       await expectError(
         OP,
         { StreamName: uniqueName("big"), ShardCount: LIMIT + 1 },
@@ -257,7 +255,7 @@ describe("CreateStream", () => {
     });
 
     it("gives the shards of a deleted stream back to the account", async () => {
-      const region = freshRegion();
+      const region = freshRegion("cs");
       const name = uniqueName("cs-del");
       await createStream(name, 5, region);
       const big = { StreamName: uniqueName("big"), ShardCount: LIMIT + 1 };

@@ -4,6 +4,7 @@ import {
   expectError,
   expectValidation,
   failure,
+  freshRegion,
   ok,
   PATTERN,
   refusesWrongTypes,
@@ -207,7 +208,7 @@ describe("ListShards", () => {
         "Invalid NextToken.",
       );
       // A ListStreams token is not a ListShards one.
-      const region = `lsh-${crypto.randomUUID().slice(0, 8)}`;
+      const region = freshRegion("lsh");
       await createStream("a", 1, region);
       await createStream("b", 1, region);
       const streams = await ok("ListStreams", { Limit: 1 }, region);

@@ -8,6 +8,7 @@ import {
   expectError,
   expectValidation,
   failure,
+  freshRegion,
   ok,
   PATTERN,
   refusesWrongTypes,
@@ -15,9 +16,6 @@ import {
 } from "../support/kinesis.js";
 
 const OP = "ListStreams";
-
-/** A region no other test uses, so its list of streams is exactly what the test makes. */
-const freshRegion = () => `ls-${crypto.randomUUID().slice(0, 8)}`;
 
 interface Listing {
   StreamNames: string[];
@@ -65,7 +63,7 @@ describe("ListStreams", () => {
 
   describe("behaviour", () => {
     it("lists nothing in a region without streams", async () => {
-      const region = freshRegion();
+      const region = freshRegion("ls");
       expect(await ok(OP, {}, region)).toEqual({
         StreamNames: [],
         HasMoreStreams: false,
@@ -74,7 +72,7 @@ describe("ListStreams", () => {
     });
 
     it("lists streams in name order, with their summaries", async () => {
-      const region = freshRegion();
+      const region = freshRegion("ls");
       const names = ["a-one", "b-two", "c-three"];
       const before = Date.now();
       await streams(region, names);
@@ -97,14 +95,14 @@ describe("ListStreams", () => {
     });
 
     it("orders names by code unit, as AWS does", async () => {
-      const region = freshRegion();
+      const region = freshRegion("ls");
       await streams(region, ["B", "_a", "a", "a-b", "a.b", "a0"]);
       const listing = await list(region);
       expect(listing.StreamNames).toEqual(["B", "_a", "a", "a-b", "a.b", "a0"].sort());
     });
 
     it("pages with Limit and ExclusiveStartStreamName", async () => {
-      const region = freshRegion();
+      const region = freshRegion("ls");
       await streams(region, ["s1", "s2", "s3", "s4", "s5"]);
 
       const first = await list(region, { Limit: 2 });
@@ -130,7 +128,7 @@ describe("ListStreams", () => {
     });
 
     it("pages with NextToken", async () => {
-      const region = freshRegion();
+      const region = freshRegion("ls");
       const names = ["t1", "t2", "t3", "t4", "t5"];
       await streams(region, names);
       const seen: string[] = [];
@@ -149,7 +147,7 @@ describe("ListStreams", () => {
     });
 
     it("refuses a NextToken it did not issue", async () => {
-      const region = freshRegion();
+      const region = freshRegion("ls");
       for (const token of ["nonsense", "bm9uc2Vuc2U=", "WzEsMiwzXQ=="]) {
         await expectError(
           OP,
@@ -164,7 +162,7 @@ describe("ListStreams", () => {
     });
 
     it("refuses a ListShards NextToken", async () => {
-      const region = freshRegion();
+      const region = freshRegion("ls");
       await createStream("shards", 3, region);
       const shards = await ok("ListShards", { StreamName: "shards", MaxResults: 1 }, region);
       await expectError(
@@ -179,7 +177,7 @@ describe("ListStreams", () => {
     });
 
     it("refuses a NextToken older than five minutes", async () => {
-      const region = freshRegion();
+      const region = freshRegion("ls");
       await streams(region, ["e1", "e2"]);
       const first = await list(region, { Limit: 1 });
       const control = env.CONTROL.get(env.CONTROL.idFromName(`000000000000/${region}`));
@@ -198,7 +196,7 @@ describe("ListStreams", () => {
     });
 
     it("stops listing a stream once it is deleted", async () => {
-      const region = freshRegion();
+      const region = freshRegion("ls");
       await streams(region, ["d1", "d2"]);
       await deleteStream("d1", region);
       expect((await list(region)).StreamNames).toEqual(["d2"]);

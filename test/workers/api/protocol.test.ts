@@ -14,6 +14,7 @@ import {
   createStream,
   expectError,
   expectFailure,
+  freshRegion,
   ok,
   UUID,
   uniqueName,
@@ -285,7 +286,7 @@ describe("protocol", () => {
     });
 
     it("takes the region from query-string credentials", async () => {
-      const region = `qs-${crypto.randomUUID().slice(0, 8)}`;
+      const region = freshRegion("qs");
       const name = uniqueName("query");
       const query =
         `/?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKID%2F20261127%2F${region}%2Fkinesis%2Faws4_request` +
@@ -330,6 +331,20 @@ describe("protocol", () => {
   });
 
   describe("regions", () => {
+    it("refuses a credential scope whose region is not shaped like one", async () => {
+      for (const region of ["not", "US-EAST-1", "us-east", "us_east_1", "x".repeat(40)]) {
+        const answer = await call("ListStreams", {}, { region });
+        expect({ region, status: answer.status, body: answer.body }).toEqual({
+          region,
+          status: 400,
+          body: {
+            __type: "InvalidSignatureException",
+            message: "Credential should be scoped to a valid region. ",
+          },
+        });
+      }
+    });
+
     it("keeps the streams of one region invisible from another", async () => {
       const west = uniqueName("west");
       const east = uniqueName("east");

@@ -622,6 +622,21 @@ describe("parseInput", () => {
       );
     });
 
+    it("holds integers to Java's int range, as AWS's messages show them", () => {
+      const shape = struct({ N: integer() });
+      expect(parseInput(shape, { N: 1e308 }).N).toBe(2147483647);
+      expect(parseInput(shape, { N: -1e308 }).N).toBe(-2147483648);
+      expect(parseInput(shape, { N: 2147483648 }).N).toBe(2147483647);
+    });
+
+    it("refuses a timestamp no date can hold", () => {
+      const shape = struct({ T: timestamp() });
+      expect(serializationMessage(shape, { T: 1e308 })).toBe(
+        "1e+308 can not be converted to milliseconds since epoch",
+      );
+      expect(parseInput(shape, { T: -1 }).T).toEqual(new Date(-1000));
+    });
+
     it("reads the strings true and false, in any case, as booleans", () => {
       const shape = struct({ B: boolean() });
       expect(parseInput(shape, { B: true }).B).toBe(true);

@@ -436,9 +436,16 @@ export function streamArnOf(name: string, region = "us-east-1"): string {
   return `arn:aws:kinesis:${region}:${ACCOUNT}:stream/${name}`;
 }
 
-/** A region no other test uses, so its control plane (shard counts, settings, clock) is the test's own. */
+/**
+ * A region no other test uses, so its control plane (shard counts, settings,
+ * clock) is the test's own. Shaped like AWS's region names (xx-name-1), as
+ * the front door takes no others.
+ */
 export function freshRegion(prefix = "r"): string {
-  return `${prefix}-${crypto.randomUUID().slice(0, 8)}`;
+  const letters = Array.from(crypto.getRandomValues(new Uint8Array(10)), (b) =>
+    String.fromCharCode(97 + (b % 26)),
+  ).join("");
+  return `zz-${prefix.replace(/[^a-z]/g, "")}${letters}-1`;
 }
 
 /** The control-plane Durable Object of the tests' account in `region`. */
