@@ -8,6 +8,7 @@ import { Hono } from "hono";
 import { isKinesisError, KinesisError } from "../src/kinesis/errors.js";
 import { type Operation, operationOf } from "../src/kinesis/operations.js";
 import { parseInput } from "../src/kinesis/shape.js";
+import { CBOR_CONTENT_TYPE, cborCodec } from "../src/protocol/cbor.js";
 import type { Codec } from "../src/protocol/codec.js";
 import { jsonCodec } from "../src/protocol/json.js";
 import { actions } from "./actions/index.js";
@@ -20,11 +21,16 @@ type AppEnv = { Bindings: Env; Variables: { requestId: string; codec: Codec } };
 /** Bodies above this are refused before they are read whole. */
 export const MAX_BODY_BYTES = 20 * 1024 * 1024;
 
-/** Content types whose bodies are AWS JSON. */
-const JSON_TYPES = new Set([
-  "application/x-amz-json-1.1",
-  "application/x-amz-json-1.0",
-  "application/json",
+/**
+ * The codec of each content type the front door speaks: AWS JSON, and AWS
+ * CBOR 1.1 (the Java SDK's and the KCL's default). Answers, errors included,
+ * go out in the request's codec.
+ */
+const CODECS = new Map<string, Codec>([
+  ["application/x-amz-json-1.1", jsonCodec],
+  ["application/x-amz-json-1.0", jsonCodec],
+  ["application/json", jsonCodec],
+  [CBOR_CONTENT_TYPE, cborCodec],
 ]);
 
 /** The protocol-level refusals AWS answers outside the JSON protocol, as bare XML. */
@@ -55,7 +61,8 @@ app.all("*", async (c) => {
   }
   const contentType =
     (request.headers.get("content-type") ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
-  if (!JSON_TYPES.has(contentType)) {
+  const codec = CODECS.get(contentType);
+  if (!codec) {
     return request.headers.get("x-amz-target")
       ? xmlError(404, "UnknownOperationException")
       : xmlError(
@@ -64,12 +71,13 @@ app.all("*", async (c) => {
           "Unable to determine service/operation name to be authorized",
         );
   }
+  c.set("codec", codec);
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (declared > MAX_BODY_BYTES) throw tooLarge();
   const bytes = await readBody(request);
   let body: unknown;
   try {
-    body = bytes.byteLength === 0 ? undefined : jsonCodec.decode(bytes);
+    body = bytes.byteLength === 0 ? undefined : codec.decode(bytes);
   } catch {
     body = undefined;
   }
@@ -91,8 +99,8 @@ app.all("*", async (c) => {
   const output = await action.handle(input, { env: c.env, scope, requestId: c.get("requestId") });
   // Operations whose output is the model's Unit (CreateStream, DeleteStream)
   // answer with an empty body, as AWS does.
-  const encoded = Object.keys(output).length === 0 ? "" : jsonCodec.encode(output);
-  return new Response(encoded, { headers: { "content-type": jsonCodec.contentType } });
+  const encoded = Object.keys(output).length === 0 ? "" : codec.encode(output);
+  return new Response(encoded, { headers: { "content-type": codec.contentType } });
 });
 
 app.onError((error, c) => {

@@ -10,6 +10,8 @@ import { connect, type Socket } from "node:net";
 import { isKinesisError, type KinesisError } from "../../../src/kinesis/errors.js";
 import { OPERATIONS, type Operation, operationOf } from "../../../src/kinesis/operations.js";
 import { parseInput, type StructureShape } from "../../../src/kinesis/shape.js";
+import { cborCodec } from "../../../src/protocol/cbor.js";
+import type { Codec } from "../../../src/protocol/codec.js";
 import { jsonCodec } from "../../../src/protocol/json.js";
 import { processTree } from "./process.js";
 
@@ -371,16 +373,17 @@ function wellFormed(reply: Reply, expectation: Expectation, fail: (why: string) 
       if (body.byteLength !== 0) fail("a preflight answer has a body");
       return { status };
     }
-    if (contentType !== jsonCodec.contentType) fail(`a success with content type ${contentType}`);
+    const codec = ANSWER_CODECS.get(contentType ?? "");
+    if (!codec) fail(`a success with content type ${contentType}`);
     if (body.byteLength === 0) return { status };
-    const output = parseJson(body);
+    const output = decodeWith(codec, body);
     if (output === undefined || typeof output !== "object" || output === null) {
-      fail("a success whose body is not a JSON object");
+      fail(`a success whose body is not a ${contentType} object`);
     }
     return { status, output };
   }
   if (status === 403 || status === 404) {
-    if (contentType === jsonCodec.contentType) return jsonError(reply, fail);
+    if (ANSWER_CODECS.has(contentType ?? "")) return jsonError(reply, fail);
     if (expectation.head)
       return {
         status,
@@ -402,10 +405,11 @@ function wellFormed(reply: Reply, expectation: Expectation, fail: (why: string) 
 function jsonError(reply: Reply, fail: (why: string) => never): Verdict {
   const { status, headers, body } = reply;
   const contentType = headers.get("content-type");
-  if (contentType !== jsonCodec.contentType) fail(`an error with content type ${contentType}`);
-  const parsed = parseJson(body);
+  const codec = ANSWER_CODECS.get(contentType ?? "");
+  if (!codec) fail(`an error with content type ${contentType}`);
+  const parsed = decodeWith(codec, body);
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-    fail("an error body that is not a JSON object");
+    fail(`an error body that is not a ${contentType} object`);
   }
   const fields = parsed as Record<string, unknown>;
   const type = fields.__type;
@@ -439,11 +443,28 @@ function parseJson(bytes: Uint8Array): unknown {
 // ---------------------------------------------------------------------------
 // The front door's rules, as an oracle
 
-const JSON_TYPES = new Set([
-  "application/x-amz-json-1.1",
-  "application/x-amz-json-1.0",
-  "application/json",
+/** The request content types the front door speaks, and their codecs. */
+const CODECS = new Map<string, Codec>([
+  ["application/x-amz-json-1.1", jsonCodec],
+  ["application/x-amz-json-1.0", jsonCodec],
+  ["application/json", jsonCodec],
+  ["application/x-amz-cbor-1.1", cborCodec],
 ]);
+
+/** The content types answers come in (errors and successes alike), and their codecs. */
+const ANSWER_CODECS = new Map<string, Codec>([
+  [jsonCodec.contentType, jsonCodec],
+  [cborCodec.contentType, cborCodec],
+]);
+
+function decodeWith(codec: Codec | undefined, bytes: Uint8Array): unknown {
+  if (codec === jsonCodec) return parseJson(bytes);
+  try {
+    return codec?.decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
 
 /** How a request authenticates, and what is wrong with that, if anything. */
 export interface AuthCase {
@@ -477,13 +498,14 @@ export function expectationOf(
   const refusals = new Set<string>();
   if (method !== "POST") refusals.add("AccessDeniedException");
   const contentType = (parts.contentType ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
-  if (!JSON_TYPES.has(contentType)) {
+  const codec = CODECS.get(contentType);
+  if (!codec) {
     refusals.add(parts.target ? "UnknownOperationException" : "AccessDeniedException");
   }
   const operation = operationOf(parts.target);
   const shape = operation === undefined ? undefined : shapes.get(operation);
   if (shape === undefined) refusals.add("UnknownOperationException");
-  const body = decodeBody(parts.body);
+  const body = decodeBody(codec ?? jsonCodec, parts.body);
   if (body === undefined)
     refusals.add(operation ? "SerializationException" : "UnknownOperationException");
   if (parts.auth.refusal !== undefined) refusals.add(parts.auth.refusal);
@@ -506,12 +528,12 @@ export function expectationOf(
   };
 }
 
-/** The body as the front door reads it: a JSON object, or undefined for anything else. */
-function decodeBody(bytes: Uint8Array | undefined): object | undefined {
+/** The body as the front door reads it: an object in its codec, or undefined for anything else. */
+function decodeBody(codec: Codec, bytes: Uint8Array | undefined): object | undefined {
   if (bytes === undefined || bytes.byteLength === 0) return undefined;
   let body: unknown;
   try {
-    body = jsonCodec.decode(bytes);
+    body = codec.decode(bytes);
   } catch {
     return undefined;
   }

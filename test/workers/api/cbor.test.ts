@@ -1,0 +1,213 @@
+/**
+ * AWS CBOR 1.1 (`application/x-amz-cbor-1.1`), the Java SDK's and the KCL's
+ * default: operations answer in CBOR, blobs travel as byte strings and
+ * timestamps as tag 1 over epoch milliseconds, and errors keep their JSON
+ * fields in CBOR.
+ */
+import { Tagged } from "cborg";
+import { describe, expect, it } from "vitest";
+import { expectFailure, failure, PATTERN, rule, uniqueName, waitFor } from "../support/kinesis.js";
+import { CBOR_WIRE, callOver, okOver, WIRES } from "../support/wire.js";
+
+const CBOR = "application/x-amz-cbor-1.1";
+const SHARD0 = "shardId-000000000000";
+const cbor = CBOR_WIRE;
+
+async function activeOver(name: string): Promise<void> {
+  await waitFor(async () => {
+    const answer = await callOver(cbor, "DescribeStreamSummary", { StreamName: name });
+    const summary = answer.body.StreamDescriptionSummary as { StreamStatus?: string } | undefined;
+    return summary?.StreamStatus === "ACTIVE" ? true : undefined;
+  }, `${name} to become ACTIVE`);
+}
+
+describe("AWS CBOR 1.1", () => {
+  it("creates a stream, puts binary records and reads them back as byte strings", async () => {
+    const name = uniqueName("cbor");
+    const created = await callOver(cbor, "CreateStream", { StreamName: name, ShardCount: 1 });
+    expect(created.status).toBe(200);
+    await activeOver(name);
+
+    const data = new Uint8Array([0x00, 0xff, 0x80, 0x7f, 0xc1, 0x1b]);
+    const before = Date.now();
+    const put = await callOver(cbor, "PutRecord", {
+      StreamName: name,
+      Data: data,
+      PartitionKey: "k",
+    });
+    expect(put.status).toBe(200);
+    expect(put.headers.get("content-type")).toBe(CBOR);
+    expect(put.body.ShardId).toBe(SHARD0);
+    expect(put.body.SequenceNumber).toMatch(/^\d+$/);
+
+    const many = await okOver(cbor, "PutRecords", {
+      StreamName: name,
+      Records: [
+        { Data: new Uint8Array([1, 2, 3]), PartitionKey: "a" },
+        { Data: new Uint8Array(0), PartitionKey: "b" },
+      ],
+    });
+    expect(many.FailedRecordCount).toBe(0);
+    expect((many.Records as unknown[]).length).toBe(2);
+
+    const iterator = await okOver(cbor, "GetShardIterator", {
+      StreamName: name,
+      ShardId: SHARD0,
+      ShardIteratorType: "TRIM_HORIZON",
+    });
+    expect(typeof iterator.ShardIterator).toBe("string");
+    const got = await callOver(cbor, "GetRecords", { ShardIterator: iterator.ShardIterator });
+    expect(got.status).toBe(200);
+    expect(got.headers.get("content-type")).toBe(CBOR);
+    const records = got.body.Records as Record<string, unknown>[];
+    expect(records.map((r) => r.Data)).toEqual([
+      data,
+      new Uint8Array([1, 2, 3]),
+      new Uint8Array(0),
+    ]);
+    for (const record of records) expect(record.Data).toBeInstanceOf(Uint8Array);
+    expect(records.map((r) => r.PartitionKey)).toEqual(["k", "a", "b"]);
+    expect(records[0]?.SequenceNumber).toBe(put.body.SequenceNumber);
+
+    // Tag 1 over integer epoch milliseconds, as the Java SDK reads it.
+    const arrival = records[0]?.ApproximateArrivalTimestamp;
+    expect(arrival).toBeInstanceOf(Tagged);
+    const { tag, value } = arrival as Tagged;
+    expect(tag).toBe(1);
+    expect(Number.isInteger(value)).toBe(true);
+    expect(value as number).toBeGreaterThanOrEqual(before - 1000);
+    expect(value as number).toBeLessThanOrEqual(Date.now() + 1000);
+    expect(cbor.time(arrival).getTime()).toBe(value);
+    expect(typeof got.body.MillisBehindLatest).toBe("number");
+  });
+
+  it("reads a request's tag 1 as epoch milliseconds (AT_TIMESTAMP)", async () => {
+    const name = uniqueName("cbor-ts");
+    await okOver(cbor, "CreateStream", { StreamName: name, ShardCount: 1 });
+    await activeOver(name);
+    await okOver(cbor, "PutRecord", {
+      StreamName: name,
+      Data: new Uint8Array([9]),
+      PartitionKey: "k",
+    });
+    const first = await okOver(cbor, "GetRecords", {
+      ShardIterator: (
+        await okOver(cbor, "GetShardIterator", {
+          StreamName: name,
+          ShardId: SHARD0,
+          ShardIteratorType: "TRIM_HORIZON",
+        })
+      ).ShardIterator,
+    });
+    const arrival = cbor.time(
+      (first.Records as Record<string, unknown>[])[0]?.ApproximateArrivalTimestamp,
+    );
+
+    // A Date encodes as tag 1 over milliseconds; were it read as seconds it
+    // would lie tens of thousands of years ahead and be refused.
+    const at = async (date: Date) => {
+      const iterator = await okOver(cbor, "GetShardIterator", {
+        StreamName: name,
+        ShardId: SHARD0,
+        ShardIteratorType: "AT_TIMESTAMP",
+        Timestamp: date,
+      });
+      const body = await okOver(cbor, "GetRecords", { ShardIterator: iterator.ShardIterator });
+      return (body.Records as unknown[]).length;
+    };
+    expect(await at(new Date(arrival.getTime() - 60_000))).toBe(1);
+    expect(await at(new Date(arrival.getTime() + 1))).toBe(0);
+  });
+
+  it("answers a ValidationException in CBOR", async () => {
+    const answer = await callOver(cbor, "DescribeStreamSummary", { StreamName: "a b" });
+    expectFailure(
+      answer,
+      "ValidationException",
+      `1 validation error detected: ${failure("'a b'", "streamName", rule.pattern(PATTERN.streamName))}`,
+    );
+    expect(answer.headers.get("content-type")).toBe(CBOR);
+  });
+
+  it("answers a ResourceNotFoundException in CBOR", async () => {
+    const name = uniqueName("cbor-missing");
+    const answer = await callOver(cbor, "DescribeStreamSummary", { StreamName: name });
+    expectFailure(
+      answer,
+      "ResourceNotFoundException",
+      `Stream ${name} under account 000000000000 not found.`,
+    );
+    expect(answer.headers.get("content-type")).toBe(CBOR);
+  });
+
+  it("answers an empty or malformed body with a bare SerializationException in CBOR", async () => {
+    const bodies = [
+      new Uint8Array(0),
+      new Uint8Array([0xa1]),
+      new Uint8Array([0xa0, 0x00]),
+      new Uint8Array([0x1c]),
+      new Uint8Array([0x61, 0x61]),
+      new Uint8Array([0xf6]),
+      new TextEncoder().encode('{"StreamName":"x"}'),
+    ];
+    for (const raw of bodies) {
+      const answer = await callOver(cbor, "ListStreams", {}, { raw });
+      expectFailure(answer, "SerializationException", undefined);
+      expect(answer.headers.get("content-type")).toBe(CBOR);
+    }
+  });
+
+  it("answers a wrong type with the JSON protocol's SerializationException message", async () => {
+    const answer = await callOver(cbor, "PutRecord", {
+      StreamName: "s",
+      Data: true,
+      PartitionKey: "k",
+    });
+    expectFailure(
+      answer,
+      "SerializationException",
+      "class java.lang.Boolean can not be converted to a Blob",
+    );
+  });
+
+  it("accepts the content type with parameters and in any case", async () => {
+    for (const type of [`${CBOR}; charset=utf-8`, "Application/X-Amz-Cbor-1.1"]) {
+      const answer = await callOver(cbor, "ListStreams", {}, { headers: { "content-type": type } });
+      expect(answer.status).toBe(200);
+      expect(answer.headers.get("content-type")).toBe(CBOR);
+      expect(answer.body.StreamNames).toBeInstanceOf(Array);
+    }
+  });
+
+  it("answers a Unit output with an empty body", async () => {
+    const answer = await callOver(cbor, "CreateStream", {
+      StreamName: uniqueName("cbor-unit"),
+      ShardCount: 1,
+    });
+    expect(answer.status).toBe(200);
+    expect(answer.text).toBe("");
+  });
+
+  describe("both wires agree", () => {
+    for (const wire of WIRES) {
+      it(`round-trips a record over ${wire.name}`, async () => {
+        const name = uniqueName(`wire-${wire.name}`);
+        await okOver(wire, "CreateStream", { StreamName: name, ShardCount: 1 });
+        await activeOver(name);
+        const data = new TextEncoder().encode(`hello ${wire.name}`);
+        await okOver(wire, "PutRecord", { StreamName: name, Data: data, PartitionKey: "k" });
+        const { ShardIterator } = await okOver(wire, "GetShardIterator", {
+          StreamName: name,
+          ShardId: SHARD0,
+          ShardIteratorType: "TRIM_HORIZON",
+        });
+        const body = await okOver(wire, "GetRecords", { ShardIterator });
+        const [record] = body.Records as Record<string, unknown>[];
+        expect(wire.blob(record?.Data)).toEqual(data);
+        expect(
+          Math.abs(wire.time(record?.ApproximateArrivalTimestamp).getTime() - Date.now()),
+        ).toBeLessThan(60_000);
+      });
+    }
+  });
+});
