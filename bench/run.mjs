@@ -18,7 +18,13 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { freePort, listProcesses, livingInGroups, rssBytes, signalGroup } from "./processes.mjs";
+import {
+  freePort,
+  listProcesses,
+  livingInGroups,
+  rssBytes,
+  signalGroup,
+} from "../scripts/processes.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, "..");
@@ -247,7 +253,7 @@ function track(child, pid, name, how, dataDir) {
  * group of its own: add the groups of its children.
  *
  * @param {Target} target
- * @param {import("./processes.mjs").ProcessInfo[]} [processes]
+ * @param {import("../scripts/processes.mjs").ProcessInfo[]} [processes]
  */
 function discoverGroups(target, processes = listProcesses()) {
   if (target.how !== "wrangler" || target.exit !== undefined) {

@@ -234,11 +234,8 @@ function takeOverSignals() {
  * @returns {Promise<{ worker: Worker; url: URL }>}
  */
 async function startWorker() {
-  const [{ build }, { Miniflare, convertV4MiniflareOptions }, wrangler] = await Promise.all([
-    import("esbuild"),
-    import("miniflare"),
-    import("wrangler"),
-  ]);
+  const [{ build, stop: stopEsbuild }, { Miniflare, convertV4MiniflareOptions }, wrangler] =
+    await Promise.all([import("esbuild"), import("miniflare"), import("wrangler")]);
   const wranglerConfig = wrangler.unstable_readConfig({ config });
   if (!wranglerConfig.main) {
     throw new Error(`${config} names no entry module (main)`);
@@ -256,6 +253,8 @@ async function startWorker() {
     outfile: "index.js",
     logLevel: "warning",
   });
+  // The bundle is built once: esbuild's service process need not stay.
+  await stopEsbuild();
   const [output] = bundle.outputFiles;
   if (!output) {
     throw new Error("esbuild produced no bundle");

@@ -33,9 +33,8 @@
  */
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { Agent } from "node:http";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -55,6 +54,7 @@ import {
   PutRecordsCommand,
 } from "@aws-sdk/client-kinesis";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
+import { freePort, listProcesses, livingInGroups, rssBytes, signalGroup } from "./processes.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const START = path.join(root, "scripts", "start.mjs");
@@ -171,34 +171,6 @@ if (options.batch > 500) {
 // ---------------------------------------------------------------- processes
 
 /**
- * @typedef {object} ProcessInfo
- * @property {number} pid
- * @property {number} ppid
- * @property {number} pgid
- * @property {string} state
- */
-
-/** @returns {ProcessInfo[]} every process but zombies, from /proc (Linux) */
-function listProcesses() {
-  /** @type {ProcessInfo[]} */
-  const found = [];
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    let stat;
-    try {
-      stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-    } catch {
-      continue; // Gone since readdir.
-    }
-    // "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses.
-    const [state, ppid, pgid] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    if (state === undefined || state === "Z") continue;
-    found.push({ pid: Number(entry), ppid: Number(ppid), pgid: Number(pgid), state });
-  }
-  return found;
-}
-
-/**
  * The service's process groups: the supervisor's (its pid) and those of its
  * descendants (serve.mjs's, with wrangler and workerd). Remembered, so that a
  * group stays known after the process that led it is gone.
@@ -218,20 +190,9 @@ function noteGroups(rootPid) {
   for (const p of tree) serviceGroups.add(p.pgid);
 }
 
-/** @returns {ProcessInfo[]} living processes of the service's groups */
-function livingInGroups() {
-  return listProcesses().filter((p) => serviceGroups.has(p.pgid));
-}
-
 /** @param {NodeJS.Signals} signal */
 function signalGroups(signal) {
-  for (const pgid of serviceGroups) {
-    try {
-      process.kill(-pgid, signal);
-    } catch {
-      // ESRCH: nothing of that group is left.
-    }
-  }
+  for (const pgid of serviceGroups) signalGroup(pgid, signal);
 }
 
 /**
@@ -243,33 +204,19 @@ function signalGroups(signal) {
 function serviceRss() {
   /** @type {Map<string, number>} */
   const byProcess = new Map();
-  for (const p of livingInGroups()) {
+  for (const p of livingInGroups(serviceGroups)) {
     try {
-      const status = readFileSync(`/proc/${p.pid}/status`, "utf8");
-      const kb = Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? 0);
+      const bytes = rssBytes(p.pid);
       const args = readFileSync(`/proc/${p.pid}/cmdline`, "utf8").split("\0");
       const name = path.basename(args[0] ?? "?");
       const script = args.slice(1).find((arg) => arg.endsWith(".mjs"));
       const label = script === undefined ? name : `${name} ${path.basename(script)}`;
-      byProcess.set(`${label} ${p.pid}`, kb * 1024);
+      byProcess.set(`${label} ${p.pid}`, bytes);
     } catch {
       // Gone meanwhile.
     }
   }
   return byProcess;
-}
-
-/** @returns {Promise<number>} a port that was free a moment ago */
-async function freePort() {
-  const server = createServer();
-  await new Promise((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve(undefined));
-  });
-  const address = server.address();
-  await new Promise((resolve) => server.close(() => resolve(undefined)));
-  if (address === null || typeof address === "string") throw new Error("no port");
-  return address.port;
 }
 
 // ---------------------------------------------------------------- the service
@@ -370,10 +317,10 @@ async function stopService() {
   }
   const outcome = await Promise.race([exited, sleep(20_000, { code: null, signal: "timeout" })]);
   // Anything still alive in its groups now would be a leftover.
-  let leftovers = livingInGroups().length;
+  let leftovers = livingInGroups(serviceGroups).length;
   for (let i = 0; leftovers > 0 && i < 40; i++) {
     await sleep(50);
-    leftovers = livingInGroups().length;
+    leftovers = livingInGroups(serviceGroups).length;
   }
   if (leftovers > 0) signalGroups("SIGKILL");
   return { ...outcome, leftovers };
@@ -389,7 +336,7 @@ function removeDataDir() {
 
 // Last resort on any way out: nothing of the service may outlive this process.
 process.on("exit", () => {
-  if (serviceGroups.size > 0 && livingInGroups().length > 0) signalGroups("SIGKILL");
+  if (serviceGroups.size > 0 && livingInGroups(serviceGroups).length > 0) signalGroups("SIGKILL");
   removeDataDir();
 });
 

@@ -1,6 +1,6 @@
 // @ts-check
 /**
- * Process plumbing for the benchmark: free ports, process groups read from
+ * Process plumbing for the benchmark and the soak: free ports, process groups read from
  * /proc (Linux), and group signals. Synchronous on purpose: the exit handler
  * of bench/run.mjs must be able to use it, and a scan of /proc every 500 ms
  * costs next to nothing.
