@@ -125,6 +125,8 @@ function readConfig() {
 }
 
 const port = readPort();
+/** HTTP/2 (cleartext, prior knowledge) beside HTTP/1.1 on the same port, unless TRIBUTARY_HTTP2=off. */
+const h2Front = process.env.TRIBUTARY_HTTP2 !== "off";
 const dataDir = readDataDir();
 const config = readConfig();
 const vars = readVars();
@@ -263,7 +265,8 @@ async function startWorker() {
   const miniflare = new Miniflare(
     convertV4MiniflareOptions({
       host: "127.0.0.1",
-      port,
+      // Behind the HTTP/2 front the Worker takes a port of its own.
+      port: h2Front ? 0 : port,
       resourcePersistencePath: path.join(dataDir, "v3"),
       workers: [
         {
@@ -276,8 +279,18 @@ async function startWorker() {
     }),
   );
   worker = miniflare;
-  const url = await miniflare.ready;
-  return { worker: miniflare, url };
+  const workerUrl = await miniflare.ready;
+  if (!h2Front) return { worker: miniflare, url: workerUrl };
+  const { startFront } = await import("./h2c-front.mjs");
+  const front = await startFront({ host: "127.0.0.1", port, target: workerUrl });
+  const both = {
+    async dispose() {
+      await front.close();
+      await miniflare.dispose();
+    },
+  };
+  worker = both;
+  return { worker: both, url: front.url };
 }
 
 try {
