@@ -3,8 +3,8 @@ import {
   b64,
   call,
   createStream,
-  creatingStream,
   expectError,
+  expectRefusedWhileCreating,
   expectValidation,
   failure,
   getRecords,
@@ -12,7 +12,6 @@ import {
   PATTERN,
   refusesWrongTypes,
   rule,
-  setControlClock,
   setShardClock,
   shardIterator,
   shardObject,
@@ -112,18 +111,10 @@ describe("DecreaseStreamRetentionPeriod", () => {
     });
 
     it("refuses a stream that is not ACTIVE", async () => {
-      const { name, region } = await creatingStream("dec-busy");
-      try {
-        await expectError(
-          OP,
-          { StreamName: name, RetentionPeriodHours: 24 },
-          "ResourceInUseException",
-          `Stream ${name} under account 000000000000 not ACTIVE, instead in state CREATING`,
-          { region },
-        );
-      } finally {
-        await setControlClock(region, undefined);
-      }
+      await expectRefusedWhileCreating(OP, "dec-busy", (name) => ({
+        StreamName: name,
+        RetentionPeriodHours: 24,
+      }));
     });
   });
 

@@ -4,15 +4,14 @@
  */
 import { describe, expect, it } from "vitest";
 import {
-  creatingStream,
   expectError,
+  expectRefusedWhileCreating,
   expectValidation,
   failure,
   ok,
   PATTERN,
   refusesWrongTypes,
   rule,
-  setControlClock,
   summaryOf,
   uniqueName,
 } from "../support/kinesis.js";
@@ -107,18 +106,10 @@ export function enhancedMonitoringInputCases(operation: string): void {
     });
 
     it("refuses a stream that is not ACTIVE", async () => {
-      const { name, region } = await creatingStream(`${operation}-busy`);
-      try {
-        await expectError(
-          OP,
-          { StreamName: name, ShardLevelMetrics: ["IncomingBytes"] },
-          "ResourceInUseException",
-          `Stream ${name} under account 000000000000 not ACTIVE, instead in state CREATING`,
-          { region },
-        );
-      } finally {
-        await setControlClock(region, undefined);
-      }
+      await expectRefusedWhileCreating(OP, `${operation}-busy`, (name) => ({
+        StreamName: name,
+        ShardLevelMetrics: ["IncomingBytes"],
+      }));
     });
   });
 }

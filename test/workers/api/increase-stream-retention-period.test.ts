@@ -3,8 +3,8 @@ import {
   b64,
   call,
   createStream,
-  creatingStream,
   expectError,
+  expectRefusedWhileCreating,
   expectValidation,
   failure,
   getRecords,
@@ -12,7 +12,6 @@ import {
   PATTERN,
   refusesWrongTypes,
   rule,
-  setControlClock,
   setShardClock,
   shardIterator,
   streamArnOf,
@@ -110,18 +109,10 @@ describe("IncreaseStreamRetentionPeriod", () => {
     });
 
     it("refuses a stream that is not ACTIVE", async () => {
-      const { name, region } = await creatingStream("inc-busy");
-      try {
-        await expectError(
-          OP,
-          { StreamName: name, RetentionPeriodHours: 48 },
-          "ResourceInUseException",
-          `Stream ${name} under account 000000000000 not ACTIVE, instead in state CREATING`,
-          { region },
-        );
-      } finally {
-        await setControlClock(region, undefined);
-      }
+      const { name, region } = await expectRefusedWhileCreating(OP, "inc-busy", (name) => ({
+        StreamName: name,
+        RetentionPeriodHours: 48,
+      }));
       expect((await summaryOf(name, region)).RetentionPeriodHours).toBe(24);
     });
   });

@@ -5,15 +5,14 @@ import {
   call,
   controlObject,
   createStream,
-  creatingStream,
   expectError,
+  expectRefusedWhileCreating,
   expectValidation,
   failure,
   ok,
   PATTERN,
   refusesWrongTypes,
   rule,
-  setControlClock,
   streamArnOf,
   summaryOf,
   uniqueName,
@@ -83,18 +82,10 @@ describe("UpdateMaxRecordSize", () => {
     });
 
     it("refuses a stream that is not ACTIVE", async () => {
-      const { name, region } = await creatingStream("mrs-busy");
-      try {
-        await expectError(
-          OP,
-          { StreamARN: streamArnOf(name, region), MaxRecordSizeInKiB: 2048 },
-          "ResourceInUseException",
-          `Stream ${name} under account 000000000000 not ACTIVE, instead in state CREATING`,
-          { region },
-        );
-      } finally {
-        await setControlClock(region, undefined);
-      }
+      await expectRefusedWhileCreating(OP, "mrs-busy", (name, region) => ({
+        StreamARN: streamArnOf(name, region),
+        MaxRecordSizeInKiB: 2048,
+      }));
     });
   });
 

@@ -2,9 +2,9 @@ import { describe, expect, it } from "vitest";
 import {
   createOnDemandStream,
   createStream,
-  creatingStream,
   enableCommitment,
   expectError,
+  expectRefusedWhileCreating,
   expectValidation,
   failure,
   freshRegion,
@@ -12,7 +12,6 @@ import {
   PATTERN,
   refusesWrongTypes,
   rule,
-  setControlClock,
   streamArnOf,
   summaryOf,
   uniqueName,
@@ -113,18 +112,10 @@ describe("UpdateStreamWarmThroughput", () => {
     });
 
     it("refuses a stream that is not ACTIVE", async () => {
-      const { name, region } = await creatingStream("wt-busy");
-      try {
-        await expectError(
-          OP,
-          { StreamName: name, WarmThroughputMiBps: 10 },
-          "ResourceInUseException",
-          `Stream ${name} under account 000000000000 not ACTIVE, instead in state CREATING`,
-          { region },
-        );
-      } finally {
-        await setControlClock(region, undefined);
-      }
+      await expectRefusedWhileCreating(OP, "wt-busy", (name) => ({
+        StreamName: name,
+        WarmThroughputMiBps: 10,
+      }));
     });
   });
 

@@ -511,6 +511,31 @@ export async function tagsOf(
  * A stream made to look CREATING: its region's control-plane clock is set
  * back before its creation. Give the clock back with `setControlClock(region, undefined)`.
  */
+/**
+ * Expects `operation` on a stream that is still CREATING to be refused with
+ * AWS's ResourceInUseException; `body` builds the request for the stream.
+ * Returns the stream, so a test can check nothing changed.
+ */
+export async function expectRefusedWhileCreating(
+  operation: string,
+  prefix: string,
+  body: (name: string, region: string) => Record<string, unknown>,
+): Promise<{ name: string; region: string }> {
+  const { name, region } = await creatingStream(prefix);
+  try {
+    await expectError(
+      operation,
+      body(name, region),
+      "ResourceInUseException",
+      `Stream ${name} under account 000000000000 not ACTIVE, instead in state CREATING`,
+      { region },
+    );
+  } finally {
+    await setControlClock(region, undefined);
+  }
+  return { name, region };
+}
+
 export async function creatingStream(prefix: string): Promise<{ name: string; region: string }> {
   const region = freshRegion(prefix);
   const name = uniqueName(prefix);
