@@ -27,7 +27,9 @@ export default defineAction({
     const parsed = parseIterator(input.ShardIterator);
     // The MAC is checked here, before the token may name a shard object.
     const claims =
-      parsed && (await (await signerOf(env, parsed.incarnation)).verify(input.ShardIterator));
+      parsed && (await (await signerOf(env, parsed.incarnation)).verify(parsed))
+        ? parsed
+        : undefined;
     if (!claims) throw new KinesisError("InvalidArgumentException", "Invalid ShardIterator.");
     const shardId = formatShardId(claims.shardIndex);
     const answer = await shardStub(env, claims.incarnation, shardId).read(
