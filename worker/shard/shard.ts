@@ -42,6 +42,15 @@ import type {
 export const INLINE_LIMIT = 1536 * 1024;
 const HOUR_MS = 60 * 60 * 1000;
 
+/**
+ * The first position of the segment that holds position ?1 (or, past the tip,
+ * of the newest segment). Segments are contiguous and keyed by their first
+ * position, so this is one seek on the primary key; a bound written as
+ * `last_position >= ?` instead would scan every older segment.
+ */
+const SEGMENT_HOLDING =
+  "IFNULL((SELECT first_position FROM segments WHERE first_position <= ?1 ORDER BY first_position DESC LIMIT 1), 0)";
+
 interface ShardState {
   config: ShardConfig;
   formatSequence: (position: number) => string;
@@ -295,9 +304,13 @@ export class Shard extends DurableObject<Env> {
     let bytes = 0;
     let next = start;
     let lastArrival: number | undefined;
-    // The cursor is lazy: only the segments needed are read.
+    // The cursor is lazy: only the segments needed are read, starting with a
+    // seek to the one that holds `start`, so a reader at the tip of a long
+    // shard costs as little as one at its start.
     const cursor = this.ctx.storage.sql.exec<SegmentRow>(
-      "SELECT first_position, arrival, body FROM segments WHERE last_position >= ? AND first_position <= ? AND arrival >= ? ORDER BY first_position",
+      `SELECT first_position, arrival, body FROM segments
+       WHERE first_position >= ${SEGMENT_HOLDING} AND first_position <= ?2 AND arrival >= ?3
+       ORDER BY first_position`,
       start,
       end,
       this.#cutoff(state, now),
@@ -384,7 +397,8 @@ export class Shard extends DurableObject<Env> {
   #arrivalAt(position: number): number | undefined {
     return this.ctx.storage.sql
       .exec<{ arrival: number }>(
-        "SELECT arrival FROM segments WHERE last_position >= ? ORDER BY first_position LIMIT 1",
+        `SELECT arrival FROM segments WHERE first_position >= ${SEGMENT_HOLDING} AND last_position >= ?1
+         ORDER BY first_position LIMIT 1`,
         position,
       )
       .toArray()[0]?.arrival;

@@ -450,6 +450,45 @@ describe("Shard storage", () => {
       expect(sent).toBe(10 * (6 + 2 + 8));
     });
 
+    it("seeks to the segment it needs: a read at the tip of a long shard reads a few rows, not all", async () => {
+      const { stub } = await shard();
+      const written: string[] = [];
+      for (let i = 0; i < 300; i++) written.push(...(await append(stub, [entry(`record-${i}`)])));
+      const rowsRead = async (token: string) =>
+        runInDurableObject(stub, async (instance: Shard, state) => {
+          // Count what every statement of one read touches.
+          const sql = state.storage.sql;
+          const exec = sql.exec.bind(sql);
+          const cursors: { rowsRead: number }[] = [];
+          sql.exec = ((query: string, ...bindings: unknown[]) => {
+            const cursor = exec(query, ...bindings);
+            cursors.push(cursor);
+            return cursor;
+          }) as typeof sql.exec;
+          try {
+            const result = await instance.read(token, 10_000);
+            if (!("runs" in result)) throw new Error("read failed");
+            return {
+              records: result.runs.reduce((n, run) => n + run.count, 0),
+              rows: cursors.reduce((n, c) => n + c.rowsRead, 0),
+            };
+          } finally {
+            sql.exec = exec;
+          }
+        });
+      const atTip = await rowsRead(await iterator(stub, { type: "LATEST" }));
+      expect(atTip.records).toBe(0);
+      expect(atTip.rows).toBeLessThan(10);
+      const lastFive = await rowsRead(
+        await iterator(stub, {
+          type: "AT_SEQUENCE_NUMBER",
+          sequenceNumber: written[295] ?? "",
+        }),
+      );
+      expect(lastFive.records).toBe(5);
+      expect(lastFive.rows).toBeLessThan(20);
+    });
+
     it("reads at most `limit` records and continues where it stopped", async () => {
       const { stub } = await shard();
       await append(
