@@ -15,6 +15,7 @@
 import http from "node:http";
 import http2 from "node:http2";
 import net from "node:net";
+import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 
 const PREFACE = Buffer.from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
 
@@ -153,4 +154,54 @@ function forward(stream, headers, upstreamPort, agent) {
   });
   stream.on("error", () => request.destroy());
   stream.pipe(request);
+}
+
+/**
+ * Runs the front on a thread of its own. Relaying allocates a buffer per read;
+ * in the thread those die young in a small heap, instead of being collected
+ * alongside wrangler's and Miniflare's in the main one, which under load cost
+ * HTTP/1.1 about a tenth of its throughput and added stalls of tens of
+ * milliseconds to the latency tail.
+ *
+ * @param {{ host: string; port: number; target: URL }} options
+ * @returns {Promise<{ url: URL; close(): Promise<void> }>}
+ */
+export async function startFrontThread({ host, port, target }) {
+  const thread = new Worker(new URL(import.meta.url), {
+    workerData: { front: { host, port, target: target.href } },
+  });
+  /** @type {URL} */
+  const url = await new Promise((resolve, reject) => {
+    thread.once("error", reject);
+    thread.once("exit", (code) => reject(new Error(`the HTTP/2 front exited with code ${code}`)));
+    thread.once("message", (/** @type {{ url?: string; error?: string }} */ message) => {
+      if (message.url !== undefined) resolve(new URL(message.url));
+      else reject(new Error(message.error ?? "the HTTP/2 front failed"));
+    });
+  });
+  thread.removeAllListeners();
+  thread.on("error", () => {});
+  return {
+    url,
+    async close() {
+      const exited = new Promise((resolve) => thread.once("exit", resolve));
+      thread.postMessage("close");
+      await exited;
+    },
+  };
+}
+
+if (!isMainThread && workerData?.front && parentPort) {
+  const port = parentPort;
+  const { host, port: listenPort, target } = workerData.front;
+  startFront({ host, port: listenPort, target: new URL(target) }).then(
+    (front) => {
+      port.postMessage({ url: front.url.href });
+      port.once("message", async () => {
+        await front.close();
+        port.close();
+      });
+    },
+    (error) => port.postMessage({ error: error instanceof Error ? error.message : String(error) }),
+  );
 }

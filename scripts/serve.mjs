@@ -281,8 +281,8 @@ async function startWorker() {
   worker = miniflare;
   const workerUrl = await miniflare.ready;
   if (!h2Front) return { worker: miniflare, url: workerUrl };
-  const { startFront } = await import("./h2c-front.mjs");
-  const front = await startFront({ host: "127.0.0.1", port, target: workerUrl });
+  const { startFrontThread } = await import("./h2c-front.mjs");
+  const front = await startFrontThread({ host: "127.0.0.1", port, target: workerUrl });
   const both = {
     async dispose() {
       await front.close();
