@@ -59,6 +59,7 @@ const MIB = 1024 * 1024;
  * @property {number} shards
  * @property {number} rate
  * @property {number} producers Connections for the producer's PutRecord calls.
+ * @property {boolean} delivers Whether records put can be read back (not so for the ceiling).
  * @property {number} warmupSeconds
  * @property {number} seconds
  * @property {number} timeoutMs
@@ -448,11 +449,19 @@ async function latency(job) {
     const seen = new Set();
     let firstMeasured = Number.POSITIVE_INFINITY;
     let getRecordsCalls = 0;
+    /** @type {number[]} */
+    const getLatencies = [];
     let polling = true;
 
-    const pollers = iterators.map(async (start) => {
-      let iterator = start;
+    const interval = 1000 / job.rate;
+    const start = performance.now();
+    const measureFrom = start + job.warmupSeconds * 1000;
+    const stopAt = measureFrom + job.seconds * 1000;
+
+    const pollers = iterators.map(async (first) => {
+      let iterator = first;
       while (polling && iterator !== undefined) {
+        const t0 = performance.now();
         const out = await client
           .send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 10_000 }))
           .catch((/** @type {unknown} */ error) => {
@@ -465,6 +474,7 @@ async function latency(job) {
           continue;
         }
         getRecordsCalls++;
+        if (t0 >= measureFrom) getLatencies.push(now - t0);
         for (const record of out.Records ?? []) {
           const data = record.Data;
           if (data === undefined || data.length < 12) {
@@ -484,10 +494,6 @@ async function latency(job) {
       }
     });
 
-    const interval = 1000 / job.rate;
-    const start = performance.now();
-    const measureFrom = start + job.warmupSeconds * 1000;
-    const stopAt = measureFrom + job.seconds * 1000;
     /** @type {Promise<void>[]} */
     const inFlight = [];
     for (let index = 0; ; index++) {
@@ -519,7 +525,7 @@ async function latency(job) {
           )
           .then(
             () => {
-              putLatencies.push(performance.now() - t0);
+              if (t0 >= measureFrom) putLatencies.push(performance.now() - t0);
             },
             (/** @type {unknown} */ error) => putErrors.add(error),
           ),
@@ -528,10 +534,11 @@ async function latency(job) {
     const produceSeconds = (performance.now() - start) / 1000;
     await Promise.all(inFlight);
 
-    // Wait for the stragglers (bounded), then stop the pollers.
+    // Wait for the stragglers (bounded), then stop the pollers. A target that
+    // stores nothing (the ceiling) delivers nothing to wait for.
     const expected = sentAt.length - Math.min(firstMeasured, sentAt.length);
     const waitUntil = performance.now() + 5_000;
-    while (latencies.length < expected && performance.now() < waitUntil) {
+    while (job.delivers && latencies.length < expected && performance.now() < waitUntil) {
       await sleep(20);
     }
     polling = false;
@@ -543,10 +550,11 @@ async function latency(job) {
       sent: sentAt.length,
       achievedRate: sentAt.length / produceSeconds,
       measured: expected,
-      received: latencies.length,
-      missing: expected - latencies.length,
-      latencyMs: summarize(latencies),
+      received: job.delivers ? latencies.length : null,
+      missing: job.delivers ? expected - latencies.length : null,
+      latencyMs: job.delivers ? summarize(latencies) : null,
       putCallLatencyMs: summarize(putLatencies),
+      getRecordsCallLatencyMs: summarize(getLatencies),
       getRecordsCallsPerSecond: getRecordsCalls / ((performance.now() - start) / 1000),
       putErrors,
       readErrors,

@@ -51,6 +51,8 @@ const USAGE = `Usage: npm run bench -- [options]
   --only LIST          workloads to run, comma-separated (default all):
                        ${"put-100,put-1k,put-10k,put-1m,drain,latency"}
   --targets LIST       targets, comma-separated (default tributary,kinesalite,ceiling)
+  --http2-front on|off serve Tributary and the ceiling with npm start's HTTP/2 front, as
+                       users run it, or without it (TRIBUTARY_HTTP2=off; default on)
   --max-minutes N      stop everything and fail after this long (default 30)
   --no-save            do not write bench/results/<timestamp>.json
   --help               this text`;
@@ -68,6 +70,7 @@ const { values: flags } = parseArgs({
     only: { type: "string", multiple: true },
     targets: { type: "string", multiple: true },
     "max-minutes": { type: "string", default: "30" },
+    "http2-front": { type: "string", default: "on" },
     "no-save": { type: "boolean", default: false },
     help: { type: "boolean", default: false },
   },
@@ -136,6 +139,18 @@ const WORKLOADS = /** @type {const} */ ([
 ]);
 const TARGETS = /** @type {const} */ (["tributary", "kinesalite", "ceiling"]);
 
+/**
+ * @param {string} name
+ * @param {string} raw
+ */
+function onOff(name, raw) {
+  if (raw !== "on" && raw !== "off") {
+    console.error(`bench: --${name} takes on or off; not ${JSON.stringify(raw)}`);
+    process.exit(2);
+  }
+  return raw === "on";
+}
+
 const options = {
   seconds: number("seconds", flags.seconds, { min: 1 }),
   warmupSeconds: number("warmup", flags.warmup),
@@ -148,6 +163,7 @@ const options = {
   maxMinutes: number("max-minutes", flags["max-minutes"], { min: 0.1 }),
   workloads: list(flags.only, WORKLOADS, "only"),
   targets: list(flags.targets, TARGETS, "targets"),
+  http2Front: onOff("http2-front", flags["http2-front"]),
   save: !flags["no-save"],
   drainLimit: 10_000,
   drainRecordBytes: 1024,
@@ -330,6 +346,8 @@ async function startWrangler(name) {
     KINESIS_LIMITS: "off",
   };
   delete env.TRIBUTARY_WRANGLER_CONFIG;
+  if (options.http2Front) delete env.TRIBUTARY_HTTP2;
+  else env.TRIBUTARY_HTTP2 = "off";
   if (name === "ceiling") {
     env.TRIBUTARY_WRANGLER_CONFIG = CEILING_CONFIG;
   }
@@ -749,7 +767,7 @@ function jobFor(workload, target) {
       timeoutMs: 600_000,
     };
   }
-  if (workload === "latency" && target.name !== "ceiling") {
+  if (workload === "latency") {
     return {
       kind: "latency",
       endpoint,
@@ -757,6 +775,7 @@ function jobFor(workload, target) {
       shards,
       rate: options.latencyRate,
       producers,
+      delivers: target.name !== "ceiling",
       warmupSeconds: options.warmupSeconds,
       seconds: options.latencySeconds,
       timeoutMs: (options.warmupSeconds + options.latencySeconds) * 1000 + 60_000,
@@ -767,8 +786,11 @@ function jobFor(workload, target) {
 
 /** @param {Record<string, any>} result */
 function oneLine(result) {
-  if ("latencyMs" in result) {
-    return `p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms, ${result.received}/${result.measured} received, ${fmt(result.getRecordsCallsPerSecond)} GetRecords calls/s`;
+  if ("getRecordsCallLatencyMs" in result) {
+    const calls = `PutRecord call p99 ${result.putCallLatencyMs.p99} ms, GetRecords call p99 ${result.getRecordsCallLatencyMs.p99} ms, ${fmt(result.getRecordsCallsPerSecond)} GetRecords calls/s`;
+    return result.latencyMs === null
+      ? calls
+      : `p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms, ${result.received}/${result.measured} received; ${calls}`;
   }
   if ("verified" in result) {
     return `loaded ${fmt(result.load.recordsPerSecond)} rec/s; drained ${result.read}/${result.written} at ${fmt(result.recordsPerSecond)} rec/s, ${result.mibPerSecond.toFixed(1)} MiB/s`;
@@ -887,6 +909,7 @@ async function main() {
   const loadAverageAtStart = os.loadavg();
   log(
     `workloads ${options.workloads.join(", ")}; targets ${options.targets.join(", ")}; ` +
+      `HTTP/2 front ${options.http2Front ? "on" : "off"}; ` +
       `${os.availableParallelism()} CPUs, load average ${loadAverageAtStart.map((n) => n.toFixed(2)).join(" ")}`,
   );
 
@@ -1079,6 +1102,32 @@ function report(memory, durationSeconds, loadAverageAtStart, loadAverageAtEnd) {
         tributary: value("latency", "tributary", (r) => r.latencyMs.p99),
         kinesalite: value("latency", "kinesalite", (r) => r.latencyMs.p99),
         digits: 1,
+      },
+      // The same calls' own latency, the ceiling included: what the runtime
+      // itself adds under this load, with nothing stored or read.
+      {
+        metric: "  PutRecord call p99 ms, under the polling",
+        better: "lower",
+        tributary: value("latency", "tributary", (r) => r.putCallLatencyMs.p99),
+        kinesalite: value("latency", "kinesalite", (r) => r.putCallLatencyMs.p99),
+        ceiling: value("latency", "ceiling", (r) => r.putCallLatencyMs.p99),
+        digits: 1,
+      },
+      {
+        metric: "  GetRecords call p99 ms",
+        better: "lower",
+        tributary: value("latency", "tributary", (r) => r.getRecordsCallLatencyMs.p99),
+        kinesalite: value("latency", "kinesalite", (r) => r.getRecordsCallLatencyMs.p99),
+        ceiling: value("latency", "ceiling", (r) => r.getRecordsCallLatencyMs.p99),
+        digits: 1,
+      },
+      {
+        metric: `  GetRecords calls/s (${options.shards} tight pollers)`,
+        better: "higher",
+        tributary: value("latency", "tributary", (r) => r.getRecordsCallsPerSecond),
+        kinesalite: value("latency", "kinesalite", (r) => r.getRecordsCallsPerSecond),
+        ceiling: value("latency", "ceiling", (r) => r.getRecordsCallsPerSecond),
+        digits: 0,
       },
       {
         metric: "Put-to-read records missing + errors (must be 0)",
