@@ -55,6 +55,7 @@ const PASSTHROUGH_VARS = [
   "DELETE_STREAM_MS",
   "SHARD_LIMIT",
   "ITERATOR_SECRET",
+  "KINESIS_LIMITS",
 ];
 
 /** How long a stop may take before we give up waiting and exit non-zero. */

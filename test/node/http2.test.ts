@@ -25,7 +25,8 @@ let http2Client: KinesisClient;
 
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), "tributary-h2-"));
-  service = await spawnStart({ dataDir, env: { CREATE_STREAM_MS: "0" } });
+  // Reads follow writes at once, one attempt each: limits are tested elsewhere.
+  service = await spawnStart({ dataDir, env: { CREATE_STREAM_MS: "0", KINESIS_LIMITS: "off" } });
   // The SDK's default configuration: its HTTP/2 handler.
   http2Client = new KinesisClient({
     endpoint: service.endpoint,

@@ -4,10 +4,11 @@ import {
   sequenceNumber,
   streamTarget,
 } from "../../src/kinesis/constraints.js";
+import { KinesisError } from "../../src/kinesis/errors.js";
 import type { PutRecordOutput } from "../../src/kinesis/model.js";
 import { blob, required, struct } from "../../src/kinesis/shape.js";
 import { routeOf, streamNameOf } from "../data/routes.js";
-import { checkRecordSizes, prepare, writeRecords } from "../data/writer.js";
+import { checkRecordSizes, isWriteFailure, prepare, writeRecords } from "../data/writer.js";
 import { defineAction } from "./action.js";
 
 /**
@@ -32,6 +33,7 @@ export default defineAction({
     checkRecordSizes(route, records, () => "data");
     const [result] = await writeRecords(env, scope, name, records, route);
     if (!result) throw new Error("PutRecord wrote nothing");
+    if (isWriteFailure(result)) throw new KinesisError(result.ErrorCode, result.ErrorMessage);
     return result;
   },
 });

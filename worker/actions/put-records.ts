@@ -8,7 +8,7 @@ import { KinesisError } from "../../src/kinesis/errors.js";
 import type { PutRecordsOutput } from "../../src/kinesis/model.js";
 import { blob, list, required, struct } from "../../src/kinesis/shape.js";
 import { routeOf, streamNameOf } from "../data/routes.js";
-import { checkRecordSizes, prepare, writeRecords } from "../data/writer.js";
+import { checkRecordSizes, isWriteFailure, prepare, writeRecords } from "../data/writer.js";
 import { defineAction } from "./action.js";
 
 /** PutRecords: up to 500 entries, one result per entry, one append per shard touched. */
@@ -43,6 +43,6 @@ export default defineAction({
     const route = await routeOf(env, scope, name);
     checkRecordSizes(route, records, (i) => `records.${i + 1}.member.data`);
     const results = await writeRecords(env, scope, name, records, route);
-    return { FailedRecordCount: 0, Records: results };
+    return { FailedRecordCount: results.filter(isWriteFailure).length, Records: results };
   },
 });

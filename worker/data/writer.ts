@@ -38,6 +38,16 @@ export interface WriteResult {
   readonly SequenceNumber: string;
 }
 
+/** An entry its shard refused, in PutRecords' per-entry error shape. */
+export interface WriteFailure {
+  readonly ErrorCode: "ProvisionedThroughputExceededException";
+  readonly ErrorMessage: string;
+}
+
+export function isWriteFailure(result: WriteResult | WriteFailure): result is WriteFailure {
+  return "ErrorCode" in result;
+}
+
 /** The hash key of an entry: its ExplicitHashKey, or the MD5 of its partition key. */
 function hashKeyOf(entry: WriteEntry, utf8Key: Uint8Array): bigint {
   if (entry.ExplicitHashKey === undefined) return keyBytesHash(utf8Key);
@@ -82,6 +92,8 @@ export function checkRecordSizes(
  * Appends entries to the stream's shards and returns one result per entry, in
  * order. A shard that turns out gone or closed (a stale map) makes the whole
  * write retry once with a fresh map; entries already appended are not resent.
+ * A shard over its throughput limit appends only the first of its entries;
+ * the rest get a ProvisionedThroughputExceededException result each.
  */
 export async function writeRecords(
   env: Env,
@@ -89,8 +101,8 @@ export async function writeRecords(
   streamName: string,
   entries: readonly PreparedRecord[],
   route: CachedRoute,
-): Promise<WriteResult[]> {
-  const results: (WriteResult | undefined)[] = new Array(entries.length);
+): Promise<(WriteResult | WriteFailure)[]> {
+  const results: (WriteResult | WriteFailure | undefined)[] = new Array(entries.length);
   let pending = entries.map((_, i) => i);
   let current = route;
   for (let attempt = 0; pending.length > 0; attempt++) {
@@ -120,11 +132,17 @@ export async function writeRecords(
           retry.push(...group.indexes);
           return;
         }
+        const written = answer.sequenceNumbers;
         group.indexes.forEach((index, k) => {
-          results[index] = {
-            ShardId: group.shardId,
-            SequenceNumber: answer.sequenceNumbers[k] ?? "",
-          };
+          const sequenceNumber = written[k];
+          results[index] =
+            sequenceNumber === undefined
+              ? {
+                  ErrorCode: "ProvisionedThroughputExceededException",
+                  // AWS's wording.
+                  ErrorMessage: `Rate exceeded for shard ${group.shardId} in stream ${streamName} under account ${scope.account}.`,
+                }
+              : { ShardId: group.shardId, SequenceNumber: sequenceNumber };
         });
       }),
     );

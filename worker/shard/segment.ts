@@ -116,3 +116,40 @@ export function unpack(
     );
   });
 }
+
+/** Each record's partition key plus data bytes, in order: what write limits count. */
+export function recordSizes(segments: readonly PackedSegment[]): number[] {
+  const sizes: number[] = [];
+  for (const segment of segments) {
+    walk(segment.body, (_index, keyStart, _dataStart, end) => {
+      sizes.push(end - keyStart);
+      return true;
+    });
+  }
+  return sizes;
+}
+
+/** The first `count` records of packed segments, still packed; bodies are views, not copies. */
+export function firstRecords(segments: readonly PackedSegment[], count: number): PackedSegment[] {
+  const out: PackedSegment[] = [];
+  let left = count;
+  for (const segment of segments) {
+    if (left <= 0) break;
+    if (segment.count <= left) {
+      out.push(segment);
+      left -= segment.count;
+      continue;
+    }
+    let end = 0;
+    let dataBytes = 0;
+    walk(segment.body, (index, _keyStart, dataStart, recordEnd) => {
+      if (index >= left) return false;
+      end = recordEnd;
+      dataBytes += recordEnd - dataStart;
+      return true;
+    });
+    out.push({ count: left, dataBytes, body: segment.body.subarray(0, end) });
+    left = 0;
+  }
+  return out;
+}

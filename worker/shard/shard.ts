@@ -20,10 +20,11 @@ import {
   sequenceNumberFormatter,
 } from "../../src/kinesis/sequence-number.js";
 import { parseIterator } from "../../src/kinesis/shard-iterator.js";
+import { ShardThrottle } from "../../src/kinesis/throughput.js";
 import { IteratorSigner } from "../iterators/signer.js";
 import { hasTable, migrate } from "../storage/migrate.js";
 import { SHARD_MIGRATIONS } from "./schema.js";
-import { HEADER_BYTES, type PackedSegment, walk } from "./segment.js";
+import { firstRecords, HEADER_BYTES, type PackedSegment, recordSizes, walk } from "./segment.js";
 import type {
   AppendResult,
   IteratorRequest,
@@ -79,8 +80,16 @@ export class Shard extends DurableObject<Env> {
    */
   clock: () => number = () => Date.now();
 
+  /**
+   * Whether the shard enforces its throughput limits (src/kinesis/throughput.ts):
+   * on unless KINESIS_LIMITS is "off". Tests switch it through `runInDurableObject`.
+   */
+  limited: boolean;
+  #throttle: ShardThrottle | undefined;
+
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
+    this.limited = env.KINESIS_LIMITS !== "off";
     ctx.blockConcurrencyWhile(async () => {
       // A dropped or never-created shard has no tables; creating them here
       // would give storage back to an object that must stay empty.
@@ -89,6 +98,20 @@ export class Shard extends DurableObject<Env> {
       this.#load();
       this.#alarmAt = await ctx.storage.getAlarm();
     });
+  }
+
+  /** The shard's token buckets; they start full when the object starts. */
+  #buckets(): ShardThrottle {
+    this.#throttle ??= new ShardThrottle(this.clock());
+    return this.#throttle;
+  }
+
+  /** AWS's words for a shard over its write or GetShardIterator limit. */
+  #rateExceeded(config: ShardConfig): WireError {
+    return {
+      type: "ProvisionedThroughputExceededException",
+      message: `Rate exceeded for shard ${config.shardId} in stream ${config.streamName} under account ${config.account}.`,
+    };
   }
 
   #load(): void {
@@ -156,9 +179,20 @@ export class Shard extends DurableObject<Env> {
     const state = this.#state;
     if (!state) return { gone: true };
     if (state.status === "CLOSED") return { closed: true };
+    const now = this.clock();
+    let throttled = 0;
+    if (this.limited) {
+      const sizes = recordSizes(segments);
+      const admitted = this.#buckets().admitWrites(sizes, now);
+      if (admitted < sizes.length) {
+        throttled = sizes.length - admitted;
+        segments = firstRecords(segments, admitted);
+        if (admitted === 0) return { sequenceNumbers: [], throttled };
+      }
+    }
     const sql = this.ctx.storage.sql;
     // Arrival times never go backwards, so AT_TIMESTAMP reads stay in order.
-    const arrival = Math.max(this.clock(), state.lastArrival);
+    const arrival = Math.max(now, state.lastArrival);
     const first = state.nextPosition;
     let total = 0;
     this.ctx.storage.transactionSync(() => {
@@ -195,6 +229,7 @@ export class Shard extends DurableObject<Env> {
     await this.#scheduleTrim(arrival);
     return {
       sequenceNumbers: Array.from({ length: total }, (_, i) => state.formatSequence(first + i)),
+      throttled,
     };
   }
 
@@ -204,6 +239,9 @@ export class Shard extends DurableObject<Env> {
     if (!state) return { gone: true };
     const position = this.#startPosition(state, request);
     if (typeof position !== "number") return { error: position };
+    if (this.limited && !this.#buckets().admitIterator(this.clock())) {
+      return { error: this.#rateExceeded(state.config) };
+    }
     return { iterator: await this.#sign(state, position) };
   }
 
@@ -293,6 +331,15 @@ export class Shard extends DurableObject<Env> {
         },
       };
     }
+    if (this.limited && !this.#buckets().admitRead(now)) {
+      // GetRecords words it differently from the other operations.
+      return {
+        error: {
+          type: "ProvisionedThroughputExceededException",
+          message: `Rate exceeded for Shard - ${config.account}/${config.streamName}/${config.shardId}`,
+        },
+      };
+    }
 
     const start = Number(claims.position);
     const end =
@@ -362,6 +409,7 @@ export class Shard extends DurableObject<Env> {
       if (full) break;
     }
 
+    if (this.limited) this.#buckets().chargeRead(bytes, now);
     const tip = state.nextPosition;
     const caughtUp = next >= tip;
     const millisBehindLatest = caughtUp

@@ -48,7 +48,15 @@ export interface AppendEntry {
   readonly data: Uint8Array;
 }
 
-export type AppendResult = { readonly sequenceNumbers: string[] } | Gone | Closed;
+/**
+ * The sequence numbers of the records appended, in order. Under throughput
+ * limits a shard may append only the first records of a batch; `throttled`
+ * counts the rest, which were not written.
+ */
+export type AppendResult =
+  | { readonly sequenceNumbers: string[]; readonly throttled: number }
+  | Gone
+  | Closed;
 
 export type ShardIteratorType =
   | "AT_SEQUENCE_NUMBER"

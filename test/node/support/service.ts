@@ -8,7 +8,11 @@ import { unstable_DevEnv, type unstable_startWorker } from "wrangler";
 export const projectRoot = fileURLToPath(new URL("../../../", import.meta.url));
 
 export interface ServiceOptions {
-  /** Worker vars; CREATE_STREAM_MS and DELETE_STREAM_MS default to "0". */
+  /**
+   * Worker vars; CREATE_STREAM_MS and DELETE_STREAM_MS default to "0", and
+   * KINESIS_LIMITS to "off": these tests read back as fast as they can, with
+   * one attempt per call. test/node/limits.test.ts runs with limits on.
+   */
   vars?: Record<string, string>;
   /** Where to persist; a fresh temporary directory (removed by stop) if absent. */
   dataDir?: string;
@@ -24,7 +28,11 @@ export interface Service {
 
 type Worker = Awaited<ReturnType<typeof unstable_startWorker>>;
 
-const DEFAULT_VARS: Record<string, string> = { CREATE_STREAM_MS: "0", DELETE_STREAM_MS: "0" };
+const DEFAULT_VARS: Record<string, string> = {
+  CREATE_STREAM_MS: "0",
+  DELETE_STREAM_MS: "0",
+  KINESIS_LIMITS: "off",
+};
 
 /** After a failed start wrangler may never finish disposing; wait this long. */
 const FAILED_DISPOSE_MS = 5_000;

@@ -543,3 +543,28 @@ export async function creatingStream(prefix: string): Promise<{ name: string; re
   await setControlClock(region, Date.now() - 3_600_000);
   return { name, region };
 }
+
+/** A clock the test moves by hand. */
+export interface ManualClock {
+  now: number;
+  advance(ms: number): void;
+}
+
+/**
+ * Turns a shard's throughput limits on (the test project runs with
+ * KINESIS_LIMITS=off) and gives it a clock that moves only when the test
+ * says, starting now with full buckets.
+ */
+export async function limitShard(name: string, shardId: string): Promise<ManualClock> {
+  const clock: ManualClock = {
+    now: Date.now(),
+    advance(ms) {
+      clock.now += ms;
+    },
+  };
+  await runInDurableObject(await shardObject(name, shardId), (instance: Shard) => {
+    instance.clock = () => clock.now;
+    instance.limited = true;
+  });
+  return clock;
+}
