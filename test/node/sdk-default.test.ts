@@ -87,7 +87,8 @@ beforeAll(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), "tributary-sdk-default-"));
   // New streams are ACTIVE at once; deleted ones stay DELETING for the
   // default 500 ms, which the DeleteStream test waits out on its condition.
-  service = await spawnStart({ dataDir, env: { CREATE_STREAM_MS: "0" } });
+  // Calls follow each other at once, one attempt each: limits are tested elsewhere.
+  service = await spawnStart({ dataDir, env: { CREATE_STREAM_MS: "0", KINESIS_LIMITS: "off" } });
   // The SDK's default configuration, as a user writes it: no requestHandler.
   // One attempt, so each error is seen as the service returned it.
   kinesis = new KinesisClient({
