@@ -89,10 +89,18 @@ export interface RecordOut {
   PartitionKey: string;
 }
 
+/** A shard that continues a closed one, as GetRecords names it at the closed shard's end. */
+export interface ChildShard {
+  ShardId: string;
+  ParentShards: string[];
+  HashKeyRange: { StartingHashKey: string; EndingHashKey: string };
+}
+
 export interface GetRecordsOutput {
   Records: RecordOut[];
   NextShardIterator?: string;
   MillisBehindLatest: number;
+  ChildShards?: ChildShard[];
 }
 
 export interface PutRecordOutput {

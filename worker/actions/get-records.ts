@@ -37,12 +37,13 @@ export default defineAction({
       input.Limit ?? 10000,
     );
     if (isGone(answer)) throw shardNotFound(shardId, claims.streamName, scope.account);
-    const { runs, epoch, nextIterator, millisBehindLatest } = unwrap(answer);
+    const { runs, epoch, nextIterator, millisBehindLatest, childShards } = unwrap(answer);
     const out: GetRecordsOutput = {
       Records: recordsOf(runs, sequenceNumberFormatter(epoch, claims.shardIndex)),
       MillisBehindLatest: millisBehindLatest,
     };
     if (nextIterator !== null) out.NextShardIterator = nextIterator;
+    if (childShards !== undefined) out.ChildShards = childShards;
     return out;
   },
 });

@@ -56,6 +56,8 @@ export default defineAction({
         throw error;
       }
       const shard = route.shards.find((s) => s.shardIndex === index);
+      // A shard a reshard opened since the map was cached: look again.
+      if (!shard && attempt === 0) continue;
       if (!shard) throw shardNotFound(canonical, name, scope.account);
       checkParameters(type, input.StartingSequenceNumber, input.Timestamp);
       const answer = await shardStub(env, route.incarnation, shard.shardId).iterator(request);

@@ -23,13 +23,16 @@ import listShards from "./list-shards.js";
 import listStreams from "./list-streams.js";
 import listTagsForResource from "./list-tags-for-resource.js";
 import listTagsForStream from "./list-tags-for-stream.js";
+import mergeShards from "./merge-shards.js";
 import putRecord from "./put-record.js";
 import putRecords from "./put-records.js";
 import removeTagsFromStream from "./remove-tags-from-stream.js";
+import splitShard from "./split-shard.js";
 import tagResource from "./tag-resource.js";
 import untagResource from "./untag-resource.js";
 import updateAccountSettings from "./update-account-settings.js";
 import updateMaxRecordSize from "./update-max-record-size.js";
+import updateShardCount from "./update-shard-count.js";
 import updateStreamWarmThroughput from "./update-stream-warm-throughput.js";
 
 // Each action keeps its precise input type; the registry only needs to call it.
@@ -53,12 +56,15 @@ export const actions: Partial<Record<Operation, AnyAction>> = {
   ListStreams: listStreams,
   ListTagsForResource: listTagsForResource,
   ListTagsForStream: listTagsForStream,
+  MergeShards: mergeShards,
   PutRecord: putRecord,
   PutRecords: putRecords,
   RemoveTagsFromStream: removeTagsFromStream,
+  SplitShard: splitShard,
   TagResource: tagResource,
   UntagResource: untagResource,
   UpdateAccountSettings: updateAccountSettings,
   UpdateMaxRecordSize: updateMaxRecordSize,
+  UpdateShardCount: updateShardCount,
   UpdateStreamWarmThroughput: updateStreamWarmThroughput,
 } satisfies Partial<Record<Operation, AnyAction>>;

@@ -28,6 +28,7 @@ import {
 import { evenRanges } from "../../src/kinesis/hash-key.js";
 import type {
   AccountSettingsOutput,
+  ChildShard,
   DescribeLimitsOutput,
   EnhancedMonitoringOutput,
   ListShardsOutput,
@@ -48,10 +49,22 @@ import {
   NEXT_TOKEN_LIFETIME_MS,
   type PageToken,
 } from "../../src/kinesis/page-token.js";
-import { formatSequenceNumber, formatShardId } from "../../src/kinesis/sequence-number.js";
+import {
+  mergeStep,
+  nextIndexAfter,
+  type PlanShard,
+  type ReshardStep,
+  splitStep,
+  uniformScalingSteps,
+} from "../../src/kinesis/resharding.js";
+import {
+  formatSequenceNumber,
+  formatShardId,
+  parseShardId,
+} from "../../src/kinesis/sequence-number.js";
 import { bytesToHex } from "../../src/kinesis/shard-iterator.js";
 import { iteratorKeyOf } from "../iterators/keys.js";
-import type { ShardConfig, WireError } from "../shard/types.js";
+import { isGone, type ShardConfig, type WireError } from "../shard/types.js";
 import { migrate } from "../storage/migrate.js";
 import { shardStub } from "../stubs.js";
 import { CONTROL_MIGRATIONS } from "./schema.js";
@@ -81,7 +94,31 @@ interface StreamRow {
   /** Enabled enhanced metrics, comma-separated. */
   shard_level_metrics: string;
   warm_throughput_mibps: number | null;
+  updating_until: number | null;
+  /** UpdateShardCount call times (ms) of the last 24 hours, comma-separated. */
+  scaling_calls: string;
+  /** UpdateStreamMode call times (ms) of the last 24 hours, comma-separated. */
+  mode_changes: string;
   [key: string]: SqlStorageValue;
+}
+
+/** A reshard in progress, as stored until it is fully applied (see `#applyReshard`). */
+interface ReshardPlan {
+  scope: ScopeRef;
+  stream: string;
+  /** When the reshard happened: closing and creation times of its shards. */
+  at: number;
+  steps: {
+    parents: string[];
+    children: {
+      shardId: string;
+      shardIndex: number;
+      start: string;
+      end: string;
+      parentShardId: string;
+      adjacentParentShardId?: string;
+    }[];
+  }[];
 }
 
 interface AccountSettingsRow {
@@ -113,6 +150,28 @@ const error = (type: WireError["type"], message: string): { error: WireError } =
 
 /** On-demand streams start with this many shards, as AWS's do. */
 const ON_DEMAND_SHARDS = 4;
+/** UpdateShardCount's default limits (its API reference). */
+const MAX_SHARDS_PER_STREAM = 10_000;
+const MAX_SCALINGS_PER_DAY = 10;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** A shard as a reshard plan sees it. */
+function planShard(shard: ShardRow): PlanShard {
+  return {
+    shardId: shard.shard_id,
+    start: BigInt(shard.starting_hash_key),
+    end: BigInt(shard.ending_hash_key),
+  };
+}
+
+/** The times (ms) of a comma-separated list that fall in the 24 hours before `now`. */
+function recentTimes(list: string, now: number): number[] {
+  return list
+    .split(",")
+    .filter((t) => t !== "")
+    .map(Number)
+    .filter((t) => now - t < DAY_MS);
+}
 
 export class ControlPlane extends DurableObject<Env> {
   /** Replaced by tests that move time. */
@@ -120,11 +179,19 @@ export class ControlPlane extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    ctx.blockConcurrencyWhile(async () => migrate(ctx.storage.sql, CONTROL_MIGRATIONS));
+    ctx.blockConcurrencyWhile(async () => {
+      migrate(ctx.storage.sql, CONTROL_MIGRATIONS);
+      // A reshard a crash interrupted is finished before anything else runs.
+      for (const { plan } of ctx.storage.sql
+        .exec<{ plan: string }>("SELECT plan FROM reshards")
+        .toArray()) {
+        await this.#applyReshard(JSON.parse(plan) as ReshardPlan);
+      }
+    });
   }
 
   #numberVar(
-    name: "CREATE_STREAM_MS" | "DELETE_STREAM_MS" | "SHARD_LIMIT",
+    name: "CREATE_STREAM_MS" | "DELETE_STREAM_MS" | "UPDATE_STREAM_MS" | "SHARD_LIMIT",
     fallback: number,
   ): number {
     const value = Number(this.env[name]);
@@ -157,13 +224,23 @@ export class ControlPlane extends DurableObject<Env> {
   #status(row: StreamRow, now: number): StreamStatus {
     if (row.deleting_until !== null) return "DELETING";
     if (now < row.active_at) return "CREATING";
-    return row.status === "UPDATING" ? "UPDATING" : "ACTIVE";
+    return row.updating_until !== null && now < row.updating_until ? "UPDATING" : "ACTIVE";
   }
 
   #shards(name: string): ShardRow[] {
     return this.ctx.storage.sql
       .exec<ShardRow>("SELECT * FROM shards WHERE stream = ? ORDER BY shard_index", name)
       .toArray();
+  }
+
+  /**
+   * The shards DescribeStream and ListShards show: open ones, and closed ones
+   * until the retention period has passed since they closed (by then all of
+   * their records have expired, and AWS lists them no more).
+   */
+  #listedShards(row: StreamRow, now: number): ShardRow[] {
+    const horizon = now - row.retention_hours * 3_600_000;
+    return this.#shards(row.name).filter((s) => s.closed_at === null || s.closed_at > horizon);
   }
 
   #notFound(scope: ScopeRef, name: string): { error: WireError } {
@@ -380,7 +457,9 @@ export class ControlPlane extends DurableObject<Env> {
     if (!row) return this.#notFound(scope, name);
     const limit = Math.min(page.limit ?? 100, 100);
     const after = page.exclusiveStartShardId;
-    const all = this.#shards(name).filter((s) => after === undefined || s.shard_id > after);
+    const all = this.#listedShards(row, now).filter(
+      (s) => after === undefined || s.shard_id > after,
+    );
     return {
       StreamDescription: {
         StreamName: name,
@@ -491,7 +570,7 @@ export class ControlPlane extends DurableObject<Env> {
       return this.#notFound(scope, streamName);
     }
     const trimHorizon = now - row.retention_hours * 3_600_000;
-    const shards = this.#shards(streamName).filter(
+    const shards = this.#listedShards(row, now).filter(
       (s) =>
         (exclusiveStartShardId === undefined || s.shard_id > exclusiveStartShardId) &&
         (!filter || matchesFilter(s, filter, { now, trimHorizon, createdAt: row.created_at })),
@@ -829,6 +908,313 @@ export class ControlPlane extends DurableObject<Env> {
       }
     }
     return this.#accountSettings(now);
+  }
+
+  /** The shard limit's error, in AWS's words, for a request that would open `more` shards. */
+  #shardLimitError(scope: ScopeRef, more: number): { error: WireError } | undefined {
+    const limit = this.#numberVar("SHARD_LIMIT", 500);
+    const open = this.ctx.storage.sql
+      .exec<{ n: number }>("SELECT COUNT(*) AS n FROM shards WHERE closed_at IS NULL")
+      .one().n;
+    if (open + more <= limit) return undefined;
+    return error(
+      "LimitExceededException",
+      `This request would exceed the shard limit for the account ${scope.account} in ${scope.region}. Current shard count for the account: ${open}. Limit: ${limit}. Number of additional shards that would have resulted from this request: ${more}. Refer to the AWS Service Limits page (https://docs.aws.amazon.com/general/latest/gr/aws_service_limits.html) for current limits and how to request higher limits.`,
+    );
+  }
+
+  /** An open shard of a stream named in any form that ends in its number, or AWS's errors. */
+  #openShard(
+    scope: ScopeRef,
+    row: StreamRow,
+    given: string,
+  ): { shard: ShardRow } | { error: WireError } {
+    const index = parseShardId(given);
+    const shard =
+      index === undefined ? undefined : this.#shards(row.name).find((s) => s.shard_index === index);
+    if (!shard) {
+      return error(
+        "ResourceNotFoundException",
+        `Could not find shard ${index === undefined ? given : formatShardId(index)} in stream ${row.name} under account ${scope.account}.`,
+      );
+    }
+    if (shard.closed_at !== null) {
+      return error(
+        "InvalidArgumentException",
+        `Shard ${shard.shard_id} in stream ${row.name} under account ${scope.account} has already been merged or split, and thus is not eligible for merging or splitting.`,
+      );
+    }
+    return { shard };
+  }
+
+  /** Resharding is for provisioned streams; on-demand ones scale themselves. */
+  #unlessProvisioned(operation: string, row: StreamRow): { error: WireError } | undefined {
+    if (row.mode === "PROVISIONED") return undefined;
+    return error(
+      "ValidationException",
+      `${operation} is not supported for stream ${row.name} in ON_DEMAND capacity mode.`,
+    );
+  }
+
+  /** SplitShard. */
+  async splitShard(
+    scope: ScopeRef,
+    name: string,
+    shardToSplit: string,
+    newStartingHashKey: string,
+  ): Promise<Result<Record<string, never>>> {
+    const now = this.clock();
+    const row = this.#stream(name, now);
+    if (!row) return this.#notFound(scope, name);
+    const found = this.#openShard(scope, row, shardToSplit);
+    if ("error" in found) return found;
+    const { shard } = found;
+    const limited = this.#shardLimitError(scope, 1);
+    if (limited) return limited;
+    // AWS's words; the key must leave both halves at least two hash keys.
+    const at = BigInt(newStartingHashKey);
+    const start = BigInt(shard.starting_hash_key);
+    const end = BigInt(shard.ending_hash_key);
+    if (at <= start + 1n || at >= end) {
+      return error(
+        "InvalidArgumentException",
+        `NewStartingHashKey ${newStartingHashKey} used in SplitShard() on shard ${shard.shard_id} in stream ${name} under account ${scope.account} is not both greater than one plus the shard's StartingHashKey ${shard.starting_hash_key} and less than the shard's EndingHashKey ${shard.ending_hash_key}.`,
+      );
+    }
+    const refused =
+      this.#unlessActive(scope, row, now) ?? this.#unlessProvisioned("SplitShard", row);
+    if (refused) return refused;
+    await this.#reshard(scope, row, [splitStep(planShard(shard), at, row.next_shard_index)], now);
+    return {};
+  }
+
+  /** MergeShards: `shardToMerge` and the shard right above it. */
+  async mergeShards(
+    scope: ScopeRef,
+    name: string,
+    shardToMerge: string,
+    adjacentShardToMerge: string,
+  ): Promise<Result<Record<string, never>>> {
+    const now = this.clock();
+    const row = this.#stream(name, now);
+    if (!row) return this.#notFound(scope, name);
+    const lower = this.#openShard(scope, row, shardToMerge);
+    if ("error" in lower) return lower;
+    const upper = this.#openShard(scope, row, adjacentShardToMerge);
+    if ("error" in upper) return upper;
+    if (BigInt(lower.shard.ending_hash_key) + 1n !== BigInt(upper.shard.starting_hash_key)) {
+      // AWS's words; it takes the pair in this order only.
+      return error(
+        "InvalidArgumentException",
+        `Shards ${lower.shard.shard_id} and ${upper.shard.shard_id} in stream ${name} under account ${scope.account} are not an adjacent pair of shards eligible for merging`,
+      );
+    }
+    const refused =
+      this.#unlessActive(scope, row, now) ?? this.#unlessProvisioned("MergeShards", row);
+    if (refused) return refused;
+    await this.#reshard(
+      scope,
+      row,
+      [mergeStep(planShard(lower.shard), planShard(upper.shard), row.next_shard_index)],
+      now,
+    );
+    return {};
+  }
+
+  /** UpdateShardCount with UNIFORM_SCALING, within AWS's default limits. */
+  async updateShardCount(
+    scope: ScopeRef,
+    name: string,
+    target: number,
+  ): Promise<
+    Result<{
+      StreamName: string;
+      StreamARN: string;
+      CurrentShardCount: number;
+      TargetShardCount: number;
+    }>
+  > {
+    const now = this.clock();
+    const row = this.#stream(name, now);
+    if (!row) return this.#notFound(scope, name);
+    const refused =
+      this.#unlessActive(scope, row, now) ?? this.#unlessProvisioned("UpdateShardCount", row);
+    if (refused) return refused;
+    const open = this.#shards(name).filter((s) => s.closed_at === null);
+    const current = open.length;
+    const counts = `Current open shard count: ${current}, Target shard count: ${target}`;
+    // The wording of these three is AWS's (kinesalite's recordings).
+    if (target > MAX_SHARDS_PER_STREAM) {
+      return error(
+        "LimitExceededException",
+        `Target shard count or number of open shards cannot be greater than ${MAX_SHARDS_PER_STREAM}. ${counts}`,
+      );
+    }
+    if (target > current * 2) {
+      return error(
+        "LimitExceededException",
+        `UpdateShardCount cannot scale up over double your current open shard count. ${counts}`,
+      );
+    }
+    if (target < current / 2) {
+      return error(
+        "LimitExceededException",
+        `UpdateShardCount cannot scale down below half your current open shard count. ${counts}`,
+      );
+    }
+    const limited = this.#shardLimitError(scope, target - current);
+    if (limited) return limited;
+    const calls = recentTimes(row.scaling_calls, now);
+    if (calls.length >= MAX_SCALINGS_PER_DAY) {
+      return error(
+        "LimitExceededException",
+        `UpdateShardCount for stream ${name} under account ${scope.account} exceeds the limit of ${MAX_SCALINGS_PER_DAY} scaling operations in a rolling 24-hour period.`,
+      );
+    }
+    const steps = uniformScalingSteps(open.map(planShard), target, row.next_shard_index);
+    this.ctx.storage.sql.exec(
+      "UPDATE streams SET scaling_calls = ? WHERE name = ?",
+      [...calls, now].join(","),
+      name,
+    );
+    await this.#reshard(scope, row, steps, now);
+    return {
+      StreamName: name,
+      StreamARN: streamArn(scope, name),
+      CurrentShardCount: current,
+      TargetShardCount: target,
+    };
+  }
+
+  /**
+   * Runs a reshard. The plan is stored first, with the stream UPDATING and its
+   * shard indexes taken, then applied; a crash in between is finished when the
+   * object starts again. Nothing else runs on this object meanwhile, so a
+   * Worker that finds a parent closed and asks for a fresh route gets the new
+   * shards, never a map in between.
+   */
+  async #reshard(
+    scope: ScopeRef,
+    row: StreamRow,
+    steps: ReshardStep[],
+    now: number,
+  ): Promise<void> {
+    const plan: ReshardPlan = {
+      scope: { account: scope.account, region: scope.region },
+      stream: row.name,
+      at: now,
+      steps: steps.map((step) => ({
+        parents: [...step.parents],
+        children: step.children.map((c) => ({
+          shardId: c.shardId,
+          shardIndex: c.shardIndex,
+          start: c.start.toString(),
+          end: c.end.toString(),
+          parentShardId: c.parentShardId,
+          ...(c.adjacentParentShardId ? { adjacentParentShardId: c.adjacentParentShardId } : {}),
+        })),
+      })),
+    };
+    const sql = this.ctx.storage.sql;
+    this.ctx.storage.transactionSync(() => {
+      sql.exec(
+        "UPDATE streams SET updating_until = ?, next_shard_index = ? WHERE name = ?",
+        now + this.#numberVar("UPDATE_STREAM_MS", 500),
+        nextIndexAfter(steps, row.next_shard_index),
+        row.name,
+      );
+      sql.exec(
+        "INSERT OR REPLACE INTO reshards (stream, plan) VALUES (?, ?)",
+        row.name,
+        JSON.stringify(plan),
+      );
+    });
+    await this.ctx.blockConcurrencyWhile(() => this.#applyReshard(plan));
+  }
+
+  /**
+   * Applies a stored reshard, step by step: the children are created, then the
+   * parents closed (each answers where its log ended), then the control plane
+   * records both. Every part can run twice with the same outcome.
+   */
+  async #applyReshard(plan: ReshardPlan): Promise<void> {
+    const sql = this.ctx.storage.sql;
+    const row = sql
+      .exec<StreamRow>("SELECT * FROM streams WHERE name = ?", plan.stream)
+      .toArray()[0];
+    if (!row || row.deleting_until !== null) {
+      sql.exec("DELETE FROM reshards WHERE stream = ?", plan.stream);
+      return;
+    }
+    const indexOf = new Map(this.#shards(row.name).map((s) => [s.shard_id, s.shard_index]));
+    for (const step of plan.steps) {
+      const configs: ShardConfig[] = step.children.map((child) => ({
+        account: plan.scope.account,
+        region: plan.scope.region,
+        streamName: row.name,
+        incarnation: row.incarnation,
+        epoch: row.epoch,
+        shardId: child.shardId,
+        shardIndex: child.shardIndex,
+        startingHashKey: child.start,
+        endingHashKey: child.end,
+        parentShardId: child.parentShardId,
+        ...(child.adjacentParentShardId
+          ? { adjacentParentShardId: child.adjacentParentShardId }
+          : {}),
+        retentionHours: row.retention_hours,
+        iteratorKey: row.iterator_key,
+        createdAt: plan.at,
+      }));
+      await Promise.all(
+        configs.map((config) => shardStub(this.env, row.incarnation, config.shardId).init(config)),
+      );
+      const childShards: ChildShard[] = step.children.map((child) => ({
+        ShardId: child.shardId,
+        ParentShards: child.adjacentParentShardId
+          ? [child.parentShardId, child.adjacentParentShardId]
+          : [child.parentShardId],
+        HashKeyRange: { StartingHashKey: child.start, EndingHashKey: child.end },
+      }));
+      const endings = await Promise.all(
+        step.parents.map(async (parent) => {
+          const closed = await shardStub(this.env, row.incarnation, parent).close(childShards);
+          return { parent, endingPosition: isGone(closed) ? 0 : closed.endingPosition };
+        }),
+      );
+      this.ctx.storage.transactionSync(() => {
+        for (const config of configs) {
+          sql.exec(
+            `INSERT OR IGNORE INTO shards (stream, shard_index, shard_id, starting_hash_key, ending_hash_key,
+               parent_shard_id, adjacent_parent_shard_id, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+            row.name,
+            config.shardIndex,
+            config.shardId,
+            config.startingHashKey,
+            config.endingHashKey,
+            config.parentShardId ?? null,
+            config.adjacentParentShardId ?? null,
+            plan.at,
+          );
+          indexOf.set(config.shardId, config.shardIndex);
+        }
+        for (const { parent, endingPosition } of endings) {
+          sql.exec(
+            "UPDATE shards SET closed_at = ?, ending_sequence_number = ? WHERE stream = ? AND shard_id = ?",
+            plan.at,
+            formatSequenceNumber({
+              epoch: row.epoch,
+              shardIndex: indexOf.get(parent) ?? 0,
+              position: BigInt(endingPosition),
+            }),
+            row.name,
+            parent,
+          );
+        }
+      });
+    }
+    sql.exec("DELETE FROM reshards WHERE stream = ?", plan.stream);
   }
 
   /** The stream's routing facts, for the Worker's shard-map cache. */

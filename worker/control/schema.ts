@@ -47,4 +47,14 @@ export const CONTROL_MIGRATIONS: readonly string[] = [
      ended_at INTEGER,
      earliest_end_at INTEGER
    );`,
+  // Resharding and capacity modes.
+  `ALTER TABLE streams ADD COLUMN updating_until INTEGER;                -- UPDATING until then
+   ALTER TABLE streams ADD COLUMN scaling_calls TEXT NOT NULL DEFAULT ''; -- UpdateShardCount times (ms), comma-separated, last 24 h
+   ALTER TABLE streams ADD COLUMN mode_changes TEXT NOT NULL DEFAULT '';  -- UpdateStreamMode times (ms), comma-separated, last 24 h
+   -- A reshard between its start and its end: the steps still to apply, kept
+   -- so that a restart finishes what a crash interrupted.
+   CREATE TABLE reshards (
+     stream TEXT PRIMARY KEY,
+     plan TEXT NOT NULL
+   );`,
 ];

@@ -28,4 +28,7 @@ export const SHARD_MIGRATIONS: readonly string[] = [
      data BLOB NOT NULL,
      PRIMARY KEY (first_position, chunk)
    ) WITHOUT ROWID;`,
+  // Resharding: a closed shard names its children, for GetRecords at its end.
+  `-- ChildShard[] as JSON, once closed
+   ALTER TABLE meta ADD COLUMN children TEXT`,
 ];

@@ -14,6 +14,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { ITERATOR_LIFETIME_MS, MAX_GET_RECORDS_BYTES } from "../../src/kinesis/constraints.js";
 import { javaDate } from "../../src/kinesis/java-date.js";
+import type { ChildShard } from "../../src/kinesis/model.js";
 import {
   formatShardId,
   parseSequenceNumber,
@@ -27,6 +28,7 @@ import { SHARD_MIGRATIONS } from "./schema.js";
 import { firstRecords, HEADER_BYTES, type PackedSegment, recordSizes, walk } from "./segment.js";
 import type {
   AppendResult,
+  CloseResult,
   IteratorRequest,
   IteratorResult,
   ReadResult,
@@ -59,6 +61,8 @@ interface ShardState {
   lastArrival: number;
   status: "OPEN" | "CLOSED";
   endingPosition: number | null;
+  /** The shards that continue this one, once it is closed. */
+  children: ChildShard[];
   signer: IteratorSigner;
 }
 
@@ -122,8 +126,9 @@ export class Shard extends DurableObject<Env> {
         last_arrival: number;
         status: string;
         ending_position: number | null;
+        children: string | null;
       }>(
-        "SELECT config, next_position, last_arrival, status, ending_position FROM meta WHERE id = 1",
+        "SELECT config, next_position, last_arrival, status, ending_position, children FROM meta WHERE id = 1",
       )
       .toArray()[0];
     if (!row) {
@@ -145,6 +150,7 @@ export class Shard extends DurableObject<Env> {
       lastArrival: Math.max(row.last_arrival, newest?.arrival ?? 0),
       status: row.status === "CLOSED" ? "CLOSED" : "OPEN",
       endingPosition: row.ending_position,
+      children: row.children ? (JSON.parse(row.children) as ChildShard[]) : [],
       signer: new IteratorSigner(config.iteratorKey),
     };
   }
@@ -169,6 +175,32 @@ export class Shard extends DurableObject<Env> {
     this.#alarmAt = null;
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
+  }
+
+  /**
+   * Closes the shard to writes (SplitShard, MergeShards, UpdateShardCount):
+   * its log ends at the last position written, and `children` continue it.
+   * Appends run whole between two calls, so every append acknowledged before
+   * this is in the log and every later one is refused as closed. Closing a
+   * closed shard answers its ending again.
+   */
+  async close(children: ChildShard[]): Promise<CloseResult> {
+    const state = this.#state;
+    if (!state) return { gone: true };
+    if (state.status === "CLOSED" && state.endingPosition !== null) {
+      return { endingPosition: state.endingPosition };
+    }
+    const endingPosition = state.nextPosition - 1;
+    this.ctx.storage.sql.exec(
+      "UPDATE meta SET status = 'CLOSED', ending_position = ?, children = ?, next_position = ? WHERE id = 1",
+      endingPosition,
+      JSON.stringify(children),
+      state.nextPosition,
+    );
+    state.status = "CLOSED";
+    state.endingPosition = endingPosition;
+    state.children = children;
+    return { endingPosition };
   }
 
   /**
@@ -351,6 +383,7 @@ export class Shard extends DurableObject<Env> {
     let bytes = 0;
     let next = start;
     let lastArrival: number | undefined;
+    let stoppedEarly = false;
     // The cursor is lazy: only the segments needed are read, starting with a
     // seek to the one that holds `start`, so a reader at the tip of a long
     // shard costs as little as one at its start.
@@ -374,11 +407,9 @@ export class Shard extends DurableObject<Env> {
         if (index < from) return true;
         const size = recordEnd - dataStart;
         const position = row.first_position + index;
-        if (
-          position > end ||
-          records >= limit ||
-          (records > 0 && bytes + size > MAX_GET_RECORDS_BYTES)
-        ) {
+        // Segments end where a close ended the log, so none runs past `end`.
+        if (position > end) return false;
+        if (records >= limit || (records > 0 && bytes + size > MAX_GET_RECORDS_BYTES)) {
           full = true;
           return false;
         }
@@ -406,7 +437,10 @@ export class Shard extends DurableObject<Env> {
         next = first + count;
         lastArrival = row.arrival;
       }
-      if (full) break;
+      if (full) {
+        stoppedEarly = true;
+        break;
+      }
     }
 
     if (this.limited) this.#buckets().chargeRead(bytes, now);
@@ -415,12 +449,22 @@ export class Shard extends DurableObject<Env> {
     const millisBehindLatest = caughtUp
       ? 0
       : Math.max(0, now - (lastArrival ?? this.#arrivalAt(next) ?? now));
-    const finished =
-      state.status === "CLOSED" && state.endingPosition !== null && next > state.endingPosition;
+    // A closed shard read up to its end (nothing was left unread for lack of
+    // room) has no next iterator; its children take over.
+    const finished = state.status === "CLOSED" && !stoppedEarly;
+    if (finished) {
+      return {
+        runs,
+        epoch: config.epoch,
+        nextIterator: null,
+        millisBehindLatest,
+        childShards: state.children,
+      };
+    }
     return {
       runs,
       epoch: config.epoch,
-      nextIterator: finished ? null : await this.#sign(state, next),
+      nextIterator: await this.#sign(state, next),
       millisBehindLatest,
     };
   }

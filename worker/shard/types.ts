@@ -4,6 +4,7 @@
  * shard reports AWS errors as `{ error }` and the Worker rebuilds them.
  */
 import type { KinesisErrorType } from "../../src/kinesis/errors.js";
+import type { ChildShard } from "../../src/kinesis/model.js";
 
 /** What a shard is told about itself when its stream creates it. */
 export interface ShardConfig {
@@ -96,9 +97,14 @@ export type ReadResult =
       /** Null once a closed shard has been read to its end. */
       readonly nextIterator: string | null;
       readonly millisBehindLatest: number;
+      /** At the end of a closed shard: the shards that continue it. */
+      readonly childShards?: ChildShard[];
     }
   | Gone
   | { readonly error: WireError };
+
+/** A shard closed by a reshard: its last position, and its children. */
+export type CloseResult = { readonly endingPosition: number } | Gone;
 
 export function isGone(result: object): result is Gone {
   return "gone" in result;

@@ -568,3 +568,59 @@ export async function limitShard(name: string, shardId: string): Promise<ManualC
   });
   return clock;
 }
+
+/** Waits until a stream is ACTIVE again (after a reshard, it is UPDATING for UPDATE_STREAM_MS). */
+export async function waitForActive(name: string, region?: string): Promise<void> {
+  await waitFor(
+    async () => ((await streamStatus(name, region)) === "ACTIVE" ? true : undefined),
+    `${name} to be ACTIVE`,
+  );
+}
+
+/** Sets the shard limit a region's control plane enforces (SHARD_LIMIT), for tests of it. */
+export async function setShardLimit(region: string, limit: number): Promise<void> {
+  await runInDurableObject(controlObject(region), (instance: ControlPlane) => {
+    Reflect.set(instance, "env", { ...env, SHARD_LIMIT: String(limit) });
+  });
+}
+
+/** A record as read by following a stream's lineage. */
+export interface LineageRecord extends RecordOut {
+  ShardId: string;
+}
+
+/**
+ * Reads a whole stream the way a Kinesis consumer does: every shard from
+ * TRIM_HORIZON, a child only once all of its parents are read to their end
+ * (GetRecords answers ChildShards and no NextShardIterator there), and open
+ * shards until a page comes back empty and caught up.
+ */
+export async function readLineage(name: string): Promise<LineageRecord[]> {
+  const shards = await listShards(name);
+  const finished = new Set<string>();
+  const started = new Set<string>();
+  const out: LineageRecord[] = [];
+  const parentsOf = (s: ShardDescription) =>
+    [s.ParentShardId, s.AdjacentParentShardId].filter(
+      (p): p is string => p !== undefined && shards.some((o) => o.ShardId === p),
+    );
+  for (let progress = true; progress; ) {
+    progress = false;
+    for (const shard of shards) {
+      if (started.has(shard.ShardId)) continue;
+      if (!parentsOf(shard).every((p) => finished.has(p))) continue;
+      started.add(shard.ShardId);
+      progress = true;
+      let iterator: string | undefined = await shardIterator(name, shard.ShardId, "TRIM_HORIZON");
+      while (iterator !== undefined) {
+        const page = await ok("GetRecords", { ShardIterator: iterator });
+        const records = page.Records as RecordOut[];
+        for (const record of records) out.push({ ...record, ShardId: shard.ShardId });
+        iterator = page.NextShardIterator as string | undefined;
+        if (iterator === undefined) finished.add(shard.ShardId);
+        else if (records.length === 0 && page.MillisBehindLatest === 0) break;
+      }
+    }
+  }
+  return out;
+}
