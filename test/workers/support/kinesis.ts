@@ -520,8 +520,9 @@ export async function expectRefusedWhileCreating(
   operation: string,
   prefix: string,
   body: (name: string, region: string) => Record<string, unknown>,
+  shards = 1,
 ): Promise<{ name: string; region: string }> {
-  const { name, region } = await creatingStream(prefix);
+  const { name, region } = await creatingStream(prefix, shards);
   try {
     await expectError(
       operation,
@@ -536,10 +537,13 @@ export async function expectRefusedWhileCreating(
   return { name, region };
 }
 
-export async function creatingStream(prefix: string): Promise<{ name: string; region: string }> {
+export async function creatingStream(
+  prefix: string,
+  shards = 1,
+): Promise<{ name: string; region: string }> {
   const region = freshRegion(prefix);
   const name = uniqueName(prefix);
-  await createStream(name, 1, region);
+  await createStream(name, shards, region);
   await setControlClock(region, Date.now() - 3_600_000);
   return { name, region };
 }
