@@ -7,7 +7,7 @@
 import { Tagged } from "cborg";
 import { describe, expect, it } from "vitest";
 import { expectFailure, failure, PATTERN, rule, uniqueName, waitFor } from "../support/kinesis.js";
-import { CBOR_WIRE, callOver, okOver, WIRES } from "../support/wire.js";
+import { CBOR_WIRE, callOver, decodeCbor, okOver, WIRES } from "../support/wire.js";
 
 const CBOR = "application/x-amz-cbor-1.1";
 const SHARD0 = "shardId-000000000000";
@@ -209,5 +209,67 @@ describe("AWS CBOR 1.1", () => {
         ).toBeLessThan(60_000);
       });
     }
+  });
+
+  // The per-operation suites write requests and read answers in the JSON view
+  // and run over both wires; these cases pin down how that view maps onto CBOR.
+  describe("the JSON view the per-operation suites speak", () => {
+    const bytes = (body: string | Uint8Array | undefined) =>
+      typeof body === "string" ? new TextEncoder().encode(body) : (body ?? new Uint8Array(0));
+    /** A request of the JSON view, as the CBOR wire sends it. */
+    const sent = (operation: string, body: unknown) =>
+      decodeCbor(bytes(CBOR_WIRE.encodeView(operation, body)));
+
+    it("sends base64 at a blob member as a byte string, epoch seconds at a timestamp as tag 1 over milliseconds", () => {
+      expect(
+        sent("PutRecords", {
+          StreamName: "s",
+          Records: [
+            { Data: "AP8=", PartitionKey: "a" },
+            { Data: "", PartitionKey: "b" },
+          ],
+        }),
+      ).toEqual({
+        StreamName: "s",
+        Records: [
+          { Data: new Uint8Array([0x00, 0xff]), PartitionKey: "a" },
+          { Data: new Uint8Array(0), PartitionKey: "b" },
+        ],
+      });
+      expect(
+        sent("ListShards", {
+          StreamCreationTimestamp: 1700000000.25,
+          ShardFilter: { Type: "AT_TIMESTAMP", Timestamp: 1 },
+        }),
+      ).toEqual({
+        StreamCreationTimestamp: new Tagged(1, 1700000000250),
+        ShardFilter: { Type: "AT_TIMESTAMP", Timestamp: new Tagged(1, 1000) },
+      });
+    });
+
+    it("sends wrong types and malformed base64 as written, for the serialization cases", () => {
+      const body = {
+        StreamName: 23,
+        Data: "23456",
+        PartitionKey: ["k"],
+        // Base64 at a member that is not a blob stays text.
+        ExplicitHashKey: "AAAA",
+        Unknown: "AAAA",
+      };
+      expect(sent("PutRecord", body)).toEqual(body);
+      for (const Timestamp of ["23", true, [], {}]) {
+        expect(sent("ListShards", { ShardFilter: { Timestamp } })).toEqual({
+          ShardFilter: { Timestamp },
+        });
+      }
+    });
+
+    it("reads an answer back as JSON carries it: byte strings as base64, tag 1 as epoch seconds", () => {
+      const answer = {
+        Records: [{ Data: new Uint8Array([0x00, 0xff]), When: new Date(1700000000250) }],
+      };
+      const view = { Records: [{ Data: "AP8=", When: 1700000000.25 }] };
+      for (const wire of WIRES) expect(wire.decodeView(bytes(wire.encode(answer)))).toEqual(view);
+    });
   });
 });
