@@ -140,7 +140,7 @@ describe("AWS CBOR 1.1", () => {
     expect(answer.headers.get("content-type")).toBe(CBOR);
   });
 
-  it("answers an empty or malformed body with a bare SerializationException in CBOR", async () => {
+  it("answers an empty or malformed body, or one that is not a map, with a bare SerializationException in CBOR", async () => {
     const bodies = [
       new Uint8Array(0),
       new Uint8Array([0xa1]),
@@ -149,6 +149,9 @@ describe("AWS CBOR 1.1", () => {
       new Uint8Array([0x61, 0x61]),
       new Uint8Array([0xf6]),
       new TextEncoder().encode('{"StreamName":"x"}'),
+      // An empty byte string, and tag 1 over 0: objects once decoded, but not maps.
+      new Uint8Array([0x40]),
+      new Uint8Array([0xc1, 0x00]),
     ];
     for (const raw of bodies) {
       const answer = await callOver(cbor, "ListStreams", {}, { raw });
@@ -168,6 +171,32 @@ describe("AWS CBOR 1.1", () => {
       "SerializationException",
       "class java.lang.Boolean can not be converted to a Blob",
     );
+  });
+
+  it("refuses a byte string or a timestamp where a structure, map or list belongs", async () => {
+    const cases: [string, Record<string, unknown>, string][] = [
+      [
+        "UpdateAccountSettings",
+        { MinimumThroughputBillingCommitment: new Uint8Array([1]) },
+        "Expected null",
+      ],
+      [
+        "UpdateAccountSettings",
+        { MinimumThroughputBillingCommitment: new Date(0) },
+        "Expected null",
+      ],
+      ["AddTagsToStream", { StreamName: "s", Tags: new Uint8Array(0) }, "Expected map or null"],
+      ["AddTagsToStream", { StreamName: "s", Tags: new Date(0) }, "Expected map or null"],
+      [
+        "RemoveTagsFromStream",
+        { StreamName: "s", TagKeys: new Uint8Array([1]) },
+        "Expected list or null",
+      ],
+      ["RemoveTagsFromStream", { StreamName: "s", TagKeys: new Date(0) }, "Expected list or null"],
+    ];
+    for (const [operation, body, message] of cases) {
+      expectFailure(await callOver(cbor, operation, body), "SerializationException", message);
+    }
   });
 
   it("accepts the content type with parameters and in any case", async () => {
