@@ -119,6 +119,33 @@ describe("AWS CBOR 1.1", () => {
     expect(await at(new Date(arrival.getTime() + 1))).toBe(0);
   });
 
+  it("reads text at a blob member as base64, and an untagged number at a timestamp as epoch seconds, as JSON does", async () => {
+    const name = uniqueName("cbor-lenient");
+    await okOver(cbor, "CreateStream", { StreamName: name, ShardCount: 1 });
+    await activeOver(name);
+    await okOver(cbor, "PutRecord", { StreamName: name, Data: "AP8=", PartitionKey: "k" });
+    const { ShardIterator } = await okOver(cbor, "GetShardIterator", {
+      StreamName: name,
+      ShardId: SHARD0,
+      ShardIteratorType: "TRIM_HORIZON",
+    });
+    const got = await okOver(cbor, "GetRecords", { ShardIterator });
+    expect((got.Records as Record<string, unknown>[])[0]?.Data).toEqual(
+      new Uint8Array([0x00, 0xff]),
+    );
+
+    // An hour ahead in seconds; read as milliseconds it would lie in 1970 and be taken.
+    const seconds = Math.floor(Date.now() / 1000) + 3600;
+    const ahead = await callOver(cbor, "GetShardIterator", {
+      StreamName: name,
+      ShardId: SHARD0,
+      ShardIteratorType: "AT_TIMESTAMP",
+      Timestamp: seconds,
+    });
+    expect(ahead.body.__type).toBe("InvalidArgumentException");
+    expect(ahead.body.message).toContain(`timestampInMillis: ${seconds * 1000},`);
+  });
+
   it("answers a ValidationException in CBOR", async () => {
     const answer = await callOver(cbor, "DescribeStreamSummary", { StreamName: "a b" });
     expectFailure(
