@@ -7,7 +7,7 @@
 import { Hono } from "hono";
 import { isKinesisError, KinesisError } from "../src/kinesis/errors.js";
 import { type Operation, operationOf } from "../src/kinesis/operations.js";
-import { parseInput } from "../src/kinesis/shape.js";
+import { isStructureOrMap, parseInput } from "../src/kinesis/shape.js";
 import { CBOR_CONTENT_TYPE, cborCodec } from "../src/protocol/cbor.js";
 import type { Codec } from "../src/protocol/codec.js";
 import { jsonCodec } from "../src/protocol/json.js";
@@ -81,7 +81,7 @@ app.all("*", async (c) => {
   } catch {
     body = undefined;
   }
-  if (body === undefined || body === null || typeof body !== "object" || Array.isArray(body)) {
+  if (!isStructureOrMap(body)) {
     throw new KinesisError(operation ? "SerializationException" : "UnknownOperationException");
   }
   if (!operation) throw new KinesisError("UnknownOperationException");

@@ -174,6 +174,23 @@ function wrongType(value: unknown, target: string, article: "a" | "an"): Kinesis
   return serialization(`class ${javaClass} can not be converted to ${article} ${target}`);
 }
 
+/**
+ * Whether a decoded value is a structure or map on the wire. CBOR's byte
+ * strings and tag 1 decode to a Uint8Array and a Date, objects to JavaScript
+ * but single items to the client, like a string or a number: where a
+ * structure, map or list is expected they are refused as such, not read as
+ * an empty one.
+ */
+export function isStructureOrMap(value: unknown): value is Record<string, unknown> {
+  return (
+    value !== null &&
+    typeof value === "object" &&
+    !Array.isArray(value) &&
+    !(value instanceof Uint8Array) &&
+    !(value instanceof Date)
+  );
+}
+
 function coerce(shape: Shape, value: unknown): unknown {
   switch (shape.kind) {
     case "string":
@@ -225,14 +242,14 @@ function coerce(shape: Shape, value: unknown): unknown {
       throw wrongType(value, "Date", "a");
     case "list":
       if (!Array.isArray(value)) {
-        if (value !== null && typeof value === "object") {
+        if (isStructureOrMap(value)) {
           throw serialization("Start of structure or map found where not expected.");
         }
         throw serialization("Expected list or null");
       }
       return value.map((item) => (item == null ? null : coerce(shape.member, item)));
     case "map": {
-      if (value === null || typeof value !== "object" || Array.isArray(value)) {
+      if (!isStructureOrMap(value)) {
         if (Array.isArray(value)) throw serialization("Start of list found where not expected");
         throw serialization("Expected map or null");
       }
@@ -243,15 +260,14 @@ function coerce(shape: Shape, value: unknown): unknown {
       );
     }
     case "structure": {
-      if (value === null || typeof value !== "object" || Array.isArray(value)) {
+      if (!isStructureOrMap(value)) {
         if (Array.isArray(value)) throw serialization("Start of list found where not expected");
         throw serialization("Expected null");
       }
-      const source = value as Record<string, unknown>;
       const out: Record<string, unknown> = {};
       // Unknown members are ignored, as AWS ignores them.
       for (const [name, member] of Object.entries(shape.members)) {
-        const v = source[name];
+        const v = value[name];
         if (v != null) out[name] = coerce(member, v);
       }
       return out;

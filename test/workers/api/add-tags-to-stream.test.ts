@@ -14,6 +14,7 @@ import {
   tagsOf,
   uniqueName,
 } from "../support/kinesis.js";
+import { describeEachWire } from "../support/wire.js";
 
 const OP = "AddTagsToStream";
 
@@ -28,7 +29,7 @@ const tooMany = (name: string) =>
 const tagsNamed = (n: number, prefix = "k") =>
   Object.fromEntries(Array.from({ length: n }, (_, i) => [`${prefix}${i}`, `v${i}`]));
 
-describe("AddTagsToStream", () => {
+describeEachWire("AddTagsToStream", () => {
   describe("serialization", () => {
     refusesWrongTypes(OP, [
       ["StreamName", "String"],

@@ -7,7 +7,7 @@
 import { Tagged } from "cborg";
 import { describe, expect, it } from "vitest";
 import { expectFailure, failure, PATTERN, rule, uniqueName, waitFor } from "../support/kinesis.js";
-import { CBOR_WIRE, callOver, okOver, WIRES } from "../support/wire.js";
+import { CBOR_WIRE, callOver, decodeCbor, okOver, WIRES } from "../support/wire.js";
 
 const CBOR = "application/x-amz-cbor-1.1";
 const SHARD0 = "shardId-000000000000";
@@ -119,6 +119,33 @@ describe("AWS CBOR 1.1", () => {
     expect(await at(new Date(arrival.getTime() + 1))).toBe(0);
   });
 
+  it("reads text at a blob member as base64, and an untagged number at a timestamp as epoch seconds, as JSON does", async () => {
+    const name = uniqueName("cbor-lenient");
+    await okOver(cbor, "CreateStream", { StreamName: name, ShardCount: 1 });
+    await activeOver(name);
+    await okOver(cbor, "PutRecord", { StreamName: name, Data: "AP8=", PartitionKey: "k" });
+    const { ShardIterator } = await okOver(cbor, "GetShardIterator", {
+      StreamName: name,
+      ShardId: SHARD0,
+      ShardIteratorType: "TRIM_HORIZON",
+    });
+    const got = await okOver(cbor, "GetRecords", { ShardIterator });
+    expect((got.Records as Record<string, unknown>[])[0]?.Data).toEqual(
+      new Uint8Array([0x00, 0xff]),
+    );
+
+    // An hour ahead in seconds; read as milliseconds it would lie in 1970 and be taken.
+    const seconds = Math.floor(Date.now() / 1000) + 3600;
+    const ahead = await callOver(cbor, "GetShardIterator", {
+      StreamName: name,
+      ShardId: SHARD0,
+      ShardIteratorType: "AT_TIMESTAMP",
+      Timestamp: seconds,
+    });
+    expect(ahead.body.__type).toBe("InvalidArgumentException");
+    expect(ahead.body.message).toContain(`timestampInMillis: ${seconds * 1000},`);
+  });
+
   it("answers a ValidationException in CBOR", async () => {
     const answer = await callOver(cbor, "DescribeStreamSummary", { StreamName: "a b" });
     expectFailure(
@@ -140,7 +167,7 @@ describe("AWS CBOR 1.1", () => {
     expect(answer.headers.get("content-type")).toBe(CBOR);
   });
 
-  it("answers an empty or malformed body with a bare SerializationException in CBOR", async () => {
+  it("answers an empty or malformed body, or one that is not a map, with a bare SerializationException in CBOR", async () => {
     const bodies = [
       new Uint8Array(0),
       new Uint8Array([0xa1]),
@@ -149,6 +176,9 @@ describe("AWS CBOR 1.1", () => {
       new Uint8Array([0x61, 0x61]),
       new Uint8Array([0xf6]),
       new TextEncoder().encode('{"StreamName":"x"}'),
+      // An empty byte string, and tag 1 over 0: objects once decoded, but not maps.
+      new Uint8Array([0x40]),
+      new Uint8Array([0xc1, 0x00]),
     ];
     for (const raw of bodies) {
       const answer = await callOver(cbor, "ListStreams", {}, { raw });
@@ -168,6 +198,32 @@ describe("AWS CBOR 1.1", () => {
       "SerializationException",
       "class java.lang.Boolean can not be converted to a Blob",
     );
+  });
+
+  it("refuses a byte string or a timestamp where a structure, map or list belongs", async () => {
+    const cases: [string, Record<string, unknown>, string][] = [
+      [
+        "UpdateAccountSettings",
+        { MinimumThroughputBillingCommitment: new Uint8Array([1]) },
+        "Expected null",
+      ],
+      [
+        "UpdateAccountSettings",
+        { MinimumThroughputBillingCommitment: new Date(0) },
+        "Expected null",
+      ],
+      ["AddTagsToStream", { StreamName: "s", Tags: new Uint8Array(0) }, "Expected map or null"],
+      ["AddTagsToStream", { StreamName: "s", Tags: new Date(0) }, "Expected map or null"],
+      [
+        "RemoveTagsFromStream",
+        { StreamName: "s", TagKeys: new Uint8Array([1]) },
+        "Expected list or null",
+      ],
+      ["RemoveTagsFromStream", { StreamName: "s", TagKeys: new Date(0) }, "Expected list or null"],
+    ];
+    for (const [operation, body, message] of cases) {
+      expectFailure(await callOver(cbor, operation, body), "SerializationException", message);
+    }
   });
 
   it("accepts the content type with parameters and in any case", async () => {
@@ -209,5 +265,67 @@ describe("AWS CBOR 1.1", () => {
         ).toBeLessThan(60_000);
       });
     }
+  });
+
+  // The per-operation suites write requests and read answers in the JSON view
+  // and run over both wires; these cases pin down how that view maps onto CBOR.
+  describe("the JSON view the per-operation suites speak", () => {
+    const bytes = (body: string | Uint8Array | undefined) =>
+      typeof body === "string" ? new TextEncoder().encode(body) : (body ?? new Uint8Array(0));
+    /** A request of the JSON view, as the CBOR wire sends it. */
+    const sent = (operation: string, body: unknown) =>
+      decodeCbor(bytes(CBOR_WIRE.encodeView(operation, body)));
+
+    it("sends base64 at a blob member as a byte string, epoch seconds at a timestamp as tag 1 over milliseconds", () => {
+      expect(
+        sent("PutRecords", {
+          StreamName: "s",
+          Records: [
+            { Data: "AP8=", PartitionKey: "a" },
+            { Data: "", PartitionKey: "b" },
+          ],
+        }),
+      ).toEqual({
+        StreamName: "s",
+        Records: [
+          { Data: new Uint8Array([0x00, 0xff]), PartitionKey: "a" },
+          { Data: new Uint8Array(0), PartitionKey: "b" },
+        ],
+      });
+      expect(
+        sent("ListShards", {
+          StreamCreationTimestamp: 1700000000.25,
+          ShardFilter: { Type: "AT_TIMESTAMP", Timestamp: 1 },
+        }),
+      ).toEqual({
+        StreamCreationTimestamp: new Tagged(1, 1700000000250),
+        ShardFilter: { Type: "AT_TIMESTAMP", Timestamp: new Tagged(1, 1000) },
+      });
+    });
+
+    it("sends wrong types and malformed base64 as written, for the serialization cases", () => {
+      const body = {
+        StreamName: 23,
+        Data: "23456",
+        PartitionKey: ["k"],
+        // Base64 at a member that is not a blob stays text.
+        ExplicitHashKey: "AAAA",
+        Unknown: "AAAA",
+      };
+      expect(sent("PutRecord", body)).toEqual(body);
+      for (const Timestamp of ["23", true, [], {}]) {
+        expect(sent("ListShards", { ShardFilter: { Timestamp } })).toEqual({
+          ShardFilter: { Timestamp },
+        });
+      }
+    });
+
+    it("reads an answer back as JSON carries it: byte strings as base64, tag 1 as epoch seconds", () => {
+      const answer = {
+        Records: [{ Data: new Uint8Array([0x00, 0xff]), When: new Date(1700000000250) }],
+      };
+      const view = { Records: [{ Data: "AP8=", When: 1700000000.25 }] };
+      for (const wire of WIRES) expect(wire.decodeView(bytes(wire.encode(answer)))).toEqual(view);
+    });
   });
 });

@@ -18,6 +18,7 @@ import {
   uniqueName,
   waitFor,
 } from "../support/kinesis.js";
+import { describeEachWire } from "../support/wire.js";
 
 const OP = "CreateStream";
 
@@ -35,7 +36,7 @@ function limitExceeded(region: string, current: number, additional: number): str
   );
 }
 
-describe("CreateStream", () => {
+describeEachWire("CreateStream", () => {
   describe("serialization", () => {
     refusesWrongTypes(OP, [
       ["StreamName", "String"],

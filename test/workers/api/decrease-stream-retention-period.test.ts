@@ -19,6 +19,7 @@ import {
   summaryOf,
   uniqueName,
 } from "../support/kinesis.js";
+import { describeEachWire } from "../support/wire.js";
 
 const OP = "DecreaseStreamRetentionPeriod";
 const SHARD0 = "shardId-000000000000";
@@ -40,7 +41,7 @@ async function stored(name: string): Promise<number> {
   return (await shardObject(name, SHARD0)).count();
 }
 
-describe("DecreaseStreamRetentionPeriod", () => {
+describeEachWire("DecreaseStreamRetentionPeriod", () => {
   describe("serialization", () => {
     refusesWrongTypes(OP, [
       ["StreamName", "String"],

@@ -18,6 +18,7 @@ import {
   uniqueName,
   waitFor,
 } from "../support/kinesis.js";
+import { describeEachWire } from "../support/wire.js";
 
 const OP = "DeleteStream";
 const SCOPE = { account: "000000000000", region: "us-east-1" };
@@ -27,7 +28,7 @@ const arnOf = (name: string) => `arn:aws:kinesis:us-east-1:000000000000:stream/$
 /** The control plane, called directly: the Worker's cached shard maps do not hear of it. */
 const control = () => env.CONTROL.get(env.CONTROL.idFromName("000000000000/us-east-1"));
 
-describe("DeleteStream", () => {
+describeEachWire("DeleteStream", () => {
   describe("serialization", () => {
     refusesWrongTypes(OP, [
       ["StreamName", "String"],

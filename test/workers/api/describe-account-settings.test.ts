@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { call, freshRegion, ok, setControlClock } from "../support/kinesis.js";
+import { describeEachWire } from "../support/wire.js";
 
 const OP = "DescribeAccountSettings";
 const DAY = 24 * 3_600_000;
 
-describe("DescribeAccountSettings", () => {
+describeEachWire("DescribeAccountSettings", () => {
   describe("serialization", () => {
     it("takes an empty object and ignores members it does not know", async () => {
       const answer = await call(OP, { Whatever: 1 }, { region: freshRegion("das") });

@@ -9,13 +9,14 @@ import {
   ok,
   uniqueName,
 } from "../support/kinesis.js";
+import { describeEachWire } from "../support/wire.js";
 
 const OP = "DescribeLimits";
 
 /** The open shards one account may have in one region (wrangler.toml's SHARD_LIMIT). */
 const LIMIT = Number(env.SHARD_LIMIT);
 
-describe("DescribeLimits", () => {
+describeEachWire("DescribeLimits", () => {
   describe("serialization", () => {
     it("takes an empty object and ignores members it does not know", async () => {
       const region = freshRegion("dl");

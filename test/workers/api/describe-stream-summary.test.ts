@@ -10,13 +10,14 @@ import {
   rule,
   uniqueName,
 } from "../support/kinesis.js";
+import { describeEachWire } from "../support/wire.js";
 
 const OP = "DescribeStreamSummary";
 
 const arnOf = (name: string, region = "us-east-1") =>
   `arn:aws:kinesis:${region}:000000000000:stream/${name}`;
 
-describe("DescribeStreamSummary", () => {
+describeEachWire("DescribeStreamSummary", () => {
   describe("serialization", () => {
     refusesWrongTypes(OP, [
       ["StreamName", "String"],

@@ -11,6 +11,7 @@ import {
   type ShardDescription,
   uniqueName,
 } from "../support/kinesis.js";
+import { describeEachWire } from "../support/wire.js";
 
 const OP = "DescribeStream";
 
@@ -31,7 +32,7 @@ async function describeStream(body: Record<string, unknown>): Promise<Descriptio
 const arnOf = (name: string, region = "us-east-1", account = "000000000000") =>
   `arn:aws:kinesis:${region}:${account}:stream/${name}`;
 
-describe("DescribeStream", () => {
+describeEachWire("DescribeStream", () => {
   describe("serialization", () => {
     refusesWrongTypes(OP, [
       ["StreamName", "String"],
@@ -136,7 +137,7 @@ describe("DescribeStream", () => {
         },
       });
       const created = (body.StreamDescription as Description).StreamCreationTimestamp;
-      // Epoch seconds, as AWS JSON carries timestamps.
+      // Epoch seconds in the JSON view (CBOR sends tag 1 over milliseconds).
       expect(created * 1000).toBeGreaterThanOrEqual(before - 1000);
       expect(created * 1000).toBeLessThanOrEqual(Date.now() + 1000);
     });

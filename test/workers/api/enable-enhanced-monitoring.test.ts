@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { createStream, ok, streamArnOf, uniqueName } from "../support/kinesis.js";
+import { describeEachWire } from "../support/wire.js";
 import { ALL, enhancedMonitoringInputCases, monitored } from "./enhanced-monitoring.case.js";
 
 const OP = "EnableEnhancedMonitoring";
 
-describe("EnableEnhancedMonitoring", () => {
+describeEachWire("EnableEnhancedMonitoring", () => {
   enhancedMonitoringInputCases(OP);
 
   describe("behaviour", () => {

@@ -18,6 +18,7 @@ import {
   shardObject,
   uniqueName,
 } from "../support/kinesis.js";
+import { describeEachWire } from "../support/wire.js";
 
 const OP = "GetRecords";
 const SHARD0 = "shardId-000000000000";
@@ -43,7 +44,7 @@ function flip(token: string, index: number): string {
   return token.slice(0, index) + other + token.slice(index + 1);
 }
 
-describe("GetRecords", () => {
+describeEachWire("GetRecords", () => {
   describe("serialization", () => {
     refusesWrongTypes(OP, [
       ["ShardIterator", "String"],

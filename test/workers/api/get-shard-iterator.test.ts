@@ -16,6 +16,7 @@ import {
   shardObject,
   uniqueName,
 } from "../support/kinesis.js";
+import { describeEachWire } from "../support/wire.js";
 
 const OP = "GetShardIterator";
 const TYPES = [
@@ -47,7 +48,7 @@ async function setClock(name: string, shardId: string, now: number): Promise<voi
   });
 }
 
-describe("GetShardIterator", () => {
+describeEachWire("GetShardIterator", () => {
   describe("serialization", () => {
     refusesWrongTypes(OP, [
       ["StreamName", "String"],

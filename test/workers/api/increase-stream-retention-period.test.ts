@@ -18,12 +18,13 @@ import {
   summaryOf,
   uniqueName,
 } from "../support/kinesis.js";
+import { describeEachWire } from "../support/wire.js";
 
 const OP = "IncreaseStreamRetentionPeriod";
 const SHARD0 = "shardId-000000000000";
 const HOUR = 3_600_000;
 
-describe("IncreaseStreamRetentionPeriod", () => {
+describeEachWire("IncreaseStreamRetentionPeriod", () => {
   describe("serialization", () => {
     refusesWrongTypes(OP, [
       ["StreamName", "String"],

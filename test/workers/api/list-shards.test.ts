@@ -12,6 +12,7 @@ import {
   type ShardDescription,
   uniqueName,
 } from "../support/kinesis.js";
+import { describeEachWire } from "../support/wire.js";
 
 const OP = "ListShards";
 
@@ -37,7 +38,7 @@ const ids = (listing: Listing) => listing.Shards.map((s) => s.ShardId);
 const shardIds = (...indexes: number[]) =>
   indexes.map((i) => `shardId-${String(i).padStart(12, "0")}`);
 
-describe("ListShards", () => {
+describeEachWire("ListShards", () => {
   describe("serialization", () => {
     refusesWrongTypes(OP, [
       ["StreamName", "String"],

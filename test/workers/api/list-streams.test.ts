@@ -14,6 +14,7 @@ import {
   refusesWrongTypes,
   rule,
 } from "../support/kinesis.js";
+import { describeEachWire } from "../support/wire.js";
 
 const OP = "ListStreams";
 
@@ -33,7 +34,7 @@ async function streams(region: string, names: string[]): Promise<void> {
   for (const name of [...names].reverse()) await createStream(name, 1, region);
 }
 
-describe("ListStreams", () => {
+describeEachWire("ListStreams", () => {
   describe("serialization", () => {
     refusesWrongTypes(OP, [
       ["Limit", "Integer"],

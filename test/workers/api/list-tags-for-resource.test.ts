@@ -11,11 +11,12 @@ import {
   streamArnOf,
   uniqueName,
 } from "../support/kinesis.js";
+import { describeEachWire } from "../support/wire.js";
 
 const OP = "ListTagsForResource";
 const RESOURCE_ARN = "arn:aws.*:kinesis:.*:\\d{12}:.*stream/\\S+";
 
-describe("ListTagsForResource", () => {
+describeEachWire("ListTagsForResource", () => {
   describe("serialization", () => {
     refusesWrongTypes(OP, [
       ["ResourceARN", "String"],

@@ -11,10 +11,11 @@ import {
   streamArnOf,
   uniqueName,
 } from "../support/kinesis.js";
+import { describeEachWire } from "../support/wire.js";
 
 const OP = "ListTagsForStream";
 
-describe("ListTagsForStream", () => {
+describeEachWire("ListTagsForStream", () => {
   describe("serialization", () => {
     refusesWrongTypes(OP, [
       ["StreamName", "String"],

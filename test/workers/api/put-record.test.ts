@@ -18,6 +18,7 @@ import {
   unb64,
   uniqueName,
 } from "../support/kinesis.js";
+import { describeEachWire } from "../support/wire.js";
 
 const OP = "PutRecord";
 const MiB = 1024 * 1024;
@@ -40,7 +41,7 @@ async function put(
   return answer as { ShardId: string; SequenceNumber: string };
 }
 
-describe("PutRecord", () => {
+describeEachWire("PutRecord", () => {
   describe("serialization", () => {
     refusesWrongTypes(OP, [
       ["StreamName", "String"],

@@ -18,6 +18,7 @@ import {
   shardIterator,
   uniqueName,
 } from "../support/kinesis.js";
+import { describeEachWire } from "../support/wire.js";
 
 const OP = "PutRecords";
 const MiB = 1024 * 1024;
@@ -32,7 +33,7 @@ interface Result {
 /** The entry rendering in a list message, with Java's identity hash left out. */
 const ENTRY = /com\.amazonaws\.kinesis\.v20131202\.PutRecordsRequestEntry@[0-9a-f]+/g;
 
-describe("PutRecords", () => {
+describeEachWire("PutRecords", () => {
   describe("serialization", () => {
     refusesWrongTypes(OP, [
       ["Records", "List"],

@@ -13,6 +13,7 @@ import {
   tagsOf,
   uniqueName,
 } from "../support/kinesis.js";
+import { describeEachWire } from "../support/wire.js";
 
 const OP = "RemoveTagsFromStream";
 
@@ -20,7 +21,7 @@ const OP = "RemoveTagsFromStream";
 const INVALID =
   "Some tags contain invalid characters. Valid characters: Unicode letters, digits, white space, _ . / = + - % @.";
 
-describe("RemoveTagsFromStream", () => {
+describeEachWire("RemoveTagsFromStream", () => {
   describe("serialization", () => {
     refusesWrongTypes(OP, [
       ["StreamName", "String"],

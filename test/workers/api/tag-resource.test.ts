@@ -13,11 +13,12 @@ import {
   tagsOf,
   uniqueName,
 } from "../support/kinesis.js";
+import { describeEachWire } from "../support/wire.js";
 
 const OP = "TagResource";
 const RESOURCE_ARN = "arn:aws.*:kinesis:.*:\\d{12}:.*stream/\\S+";
 
-describe("TagResource", () => {
+describeEachWire("TagResource", () => {
   describe("serialization", () => {
     refusesWrongTypes(OP, [
       ["Tags", "Map"],

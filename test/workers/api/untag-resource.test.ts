@@ -13,11 +13,12 @@ import {
   tagsOf,
   uniqueName,
 } from "../support/kinesis.js";
+import { describeEachWire } from "../support/wire.js";
 
 const OP = "UntagResource";
 const RESOURCE_ARN = "arn:aws.*:kinesis:.*:\\d{12}:.*stream/\\S+";
 
-describe("UntagResource", () => {
+describeEachWire("UntagResource", () => {
   describe("serialization", () => {
     refusesWrongTypes(OP, [
       ["TagKeys", "List"],

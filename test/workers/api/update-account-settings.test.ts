@@ -8,6 +8,7 @@ import {
   rule,
   setControlClock,
 } from "../support/kinesis.js";
+import { describeEachWire } from "../support/wire.js";
 
 const OP = "UpdateAccountSettings";
 const DAY = 24 * 3_600_000;
@@ -31,7 +32,7 @@ async function inRegion(
 const update = (region: string, Status: string) =>
   ok(OP, { MinimumThroughputBillingCommitment: { Status } }, region);
 
-describe("UpdateAccountSettings", () => {
+describeEachWire("UpdateAccountSettings", () => {
   describe("serialization", () => {
     refusesWrongTypes(OP, [
       ["MinimumThroughputBillingCommitment", "Structure"],

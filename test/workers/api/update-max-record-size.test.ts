@@ -17,6 +17,7 @@ import {
   summaryOf,
   uniqueName,
 } from "../support/kinesis.js";
+import { describeEachWire } from "../support/wire.js";
 
 const OP = "UpdateMaxRecordSize";
 const MiB = 1024 * 1024;
@@ -32,7 +33,7 @@ function tooLong(bytes: number, limit: number, path = "data"): string {
 const putRecord = (name: string, bytes: number) =>
   call("PutRecord", { StreamName: name, PartitionKey: "a", Data: b64(new Uint8Array(bytes)) });
 
-describe("UpdateMaxRecordSize", () => {
+describeEachWire("UpdateMaxRecordSize", () => {
   describe("serialization", () => {
     refusesWrongTypes(OP, [
       ["StreamARN", "String"],

@@ -17,6 +17,7 @@ import {
   uniqueName,
   waitFor,
 } from "../support/kinesis.js";
+import { describeEachWire } from "../support/wire.js";
 
 const OP = "UpdateStreamWarmThroughput";
 
@@ -29,7 +30,7 @@ async function onDemandWithCommitment(prefix: string): Promise<{ name: string; r
   return { name, region };
 }
 
-describe("UpdateStreamWarmThroughput", () => {
+describeEachWire("UpdateStreamWarmThroughput", () => {
   describe("serialization", () => {
     refusesWrongTypes(OP, [
       ["StreamARN", "String"],

@@ -179,6 +179,16 @@ describe("parseInput", () => {
       ).toBe("Expected null");
     });
 
+    it("takes CBOR's byte strings and timestamps for the single items they are, not for empty structures", () => {
+      // cborg decodes them to a Uint8Array and a Date, both objects to JavaScript.
+      for (const value of [new Uint8Array(0), new Uint8Array([1, 2]), new Date(0)]) {
+        expect(serializationMessage(EveryKind, only("Items", value))).toBe("Expected list or null");
+        expect(serializationMessage(EveryKind, only("Tags", value))).toBe("Expected map or null");
+        expect(serializationMessage(EveryKind, only("Nested", value))).toBe("Expected null");
+        expect(serializationMessage(EveryKind, value)).toBe("Expected null");
+      }
+    });
+
     it("answers a body that is not an object", () => {
       expect(serializationMessage(EveryKind, [])).toBe("Start of list found where not expected");
       expect(serializationMessage(EveryKind, "body")).toBe("Expected null");

@@ -1,31 +1,27 @@
 /**
  * Calls the Worker the way an AWS client does: POST / with X-Amz-Target and
- * an AWS JSON 1.1 body, signed enough to carry a credential scope.
+ * a body in the current wire's encoding (AWS JSON 1.1 unless a
+ * `describeEachWire` block says otherwise; see ./wire.ts), signed enough to
+ * carry a credential scope. Requests are written, and answers read, in the
+ * JSON view whatever the wire.
  */
 import { runInDurableObject } from "cloudflare:test";
-import { env, exports } from "cloudflare:workers";
+import { env } from "cloudflare:workers";
 import { expect, it } from "vitest";
 import { encodeBase64 } from "../../../src/protocol/base64.js";
 import type { ControlPlane } from "../../../worker/control/control-plane.js";
 import type { Shard } from "../../../worker/shard/shard.js";
+import { type Answer, currentWire, send, viewOf } from "./wire.js";
 
-export interface Answer {
-  status: number;
-  headers: Headers;
-  /** The decoded JSON body, or the raw text when it is not JSON. */
-  body: Record<string, unknown>;
-  text: string;
-}
+export { type Answer, AUTH } from "./wire.js";
 
 /** The account every stream of the tests lives in (wrangler.toml's ACCOUNT_ID). */
 export const ACCOUNT = "000000000000";
 
-export const AUTH =
-  "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261127/us-east-1/kinesis/aws4_request, SignedHeaders=host;x-amz-date;x-amz-target, Signature=0000";
-
 export interface CallOptions {
   headers?: Record<string, string>;
-  raw?: string;
+  /** A body sent exactly as given, in place of the encoded `body`. */
+  raw?: string | Uint8Array;
   region?: string;
 }
 
@@ -34,32 +30,14 @@ export async function call(
   body: unknown,
   options: CallOptions = {},
 ): Promise<Answer> {
-  const headers: Record<string, string> = {
-    "content-type": "application/x-amz-json-1.1",
-    "x-amz-target": `Kinesis_20131202.${operation}`,
-    "x-amz-date": "20261127T000000Z",
-    authorization: options.region ? AUTH.replace("us-east-1", options.region) : AUTH,
-    ...options.headers,
-  };
-  const res = await exports.default.fetch("http://localhost/", {
-    method: "POST",
-    headers,
-    body: options.raw ?? JSON.stringify(body),
-  });
-  return answerOf(res);
+  const wire = currentWire();
+  const res = await send(wire, operation, options.raw ?? wire.encodeView(operation, body), options);
+  return viewOf(wire, res);
 }
 
 /** Reads a response the way `call` does. */
 export async function answerOf(res: Response): Promise<Answer> {
-  const bytes = new Uint8Array(await res.arrayBuffer());
-  const text = new TextDecoder().decode(bytes);
-  let parsed: Record<string, unknown> = {};
-  try {
-    parsed = JSON.parse(text) as Record<string, unknown>;
-  } catch {
-    parsed = {};
-  }
-  return { status: res.status, headers: res.headers, body: parsed, text };
+  return viewOf(currentWire(), res);
 }
 
 /** Calls and expects success; returns the body. */
@@ -96,7 +74,7 @@ export async function expectError(
   expectFailure(answer, type, message, options.status);
 }
 
-/** Checks an answer is the JSON error `type` with `message`, in AWS's form. */
+/** Checks an answer is the error `type` with `message`, in AWS's form (in the JSON view). */
 export function expectFailure(
   answer: Answer,
   type: string,
@@ -276,7 +254,9 @@ export async function expectWrongTypes(
 
 /**
  * One test per member: every wrong JSON type at that member is refused with
- * AWS's SerializationException. Call inside a `describe("serialization")`.
+ * AWS's SerializationException. Over CBOR the same values go out as the CBOR
+ * items of the same types, and are refused in the same words. Call inside a
+ * `describe("serialization")`.
  */
 export function refusesWrongTypes(operation: string, members: [string, JsonKind][]): void {
   for (const [path, kind] of members) {
