@@ -18,12 +18,13 @@ import {
   uniqueName,
   waitForActive,
 } from "../support/kinesis.js";
+import { describeEachWire } from "../support/wire.js";
 
 const OP = "MergeShards";
 const ACCOUNT = "000000000000";
 const [S0, S1, S2] = ["shardId-000000000000", "shardId-000000000001", "shardId-000000000002"];
 
-describe("MergeShards", () => {
+describeEachWire("MergeShards", () => {
   describe("serialization", () => {
     refusesWrongTypes(OP, [
       ["StreamName", "String"],

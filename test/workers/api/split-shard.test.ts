@@ -24,13 +24,14 @@ import {
   uniqueName,
   waitForActive,
 } from "../support/kinesis.js";
+import { describeEachWire } from "../support/wire.js";
 
 const OP = "SplitShard";
 const ACCOUNT = "000000000000";
 const SHARD0 = "shardId-000000000000";
 const HALF = (MAX_HASH_KEY + 1n) / 2n;
 
-describe("SplitShard", () => {
+describeEachWire("SplitShard", () => {
   describe("serialization", () => {
     refusesWrongTypes(OP, [
       ["StreamName", "String"],

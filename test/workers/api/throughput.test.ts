@@ -16,6 +16,7 @@ import {
   shardIterator,
   uniqueName,
 } from "../support/kinesis.js";
+import { describeEachWire } from "../support/wire.js";
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -53,7 +54,7 @@ async function putMany(name: string, count: number, bytes: number, key = () => "
 const rateExceeded = (shardId: string, stream: string) =>
   `Rate exceeded for shard ${shardId} in stream ${stream} under account ${ACCOUNT}.`;
 
-describe("shard throughput limits", () => {
+describeEachWire("shard throughput limits", () => {
   describe("writes", () => {
     it("admit 1,000 records a second; the rest get ProvisionedThroughputExceededException each", async () => {
       const { name, ids, advance } = await limitedStream("w-records");

@@ -19,6 +19,7 @@ import {
   uniqueName,
   waitForActive,
 } from "../support/kinesis.js";
+import { describeEachWire } from "../support/wire.js";
 
 const OP = "UpdateShardCount";
 const ACCOUNT = "000000000000";
@@ -31,7 +32,7 @@ const openShards = async (name: string) =>
       BigInt(a.HashKeyRange.StartingHashKey) < BigInt(b.HashKeyRange.StartingHashKey) ? -1 : 1,
     );
 
-describe("UpdateShardCount", () => {
+describeEachWire("UpdateShardCount", () => {
   describe("serialization", () => {
     refusesWrongTypes(OP, [
       ["StreamName", "String"],
