@@ -188,3 +188,56 @@ export function present<T>(value: T | undefined | null, what: string): T {
   }
   return value;
 }
+
+/** A record read through a stream's lineage, with the shard it was read from. */
+export interface LineageRecord {
+  shardId: string;
+  record: _Record;
+}
+
+/**
+ * Reads a whole stream as a Kinesis consumer does: it starts at the shards
+ * whose parents are not listed (the stream's roots), reads each from
+ * TRIM_HORIZON, and moves on to the ChildShards a closed shard names at its
+ * end, a child only once all of its parents are read. Open shards are read
+ * until a page is empty and caught up.
+ */
+export async function readLineage(client: KinesisClient, stream: string): Promise<LineageRecord[]> {
+  const listed = await listShards(client, stream);
+  const known = new Set(listed.map((s) => s.ShardId));
+  const parentsOf = new Map<string, string[]>();
+  const ready: string[] = [];
+  for (const shard of listed) {
+    const id = shard.ShardId ?? "";
+    const parents = [shard.ParentShardId, shard.AdjacentParentShardId].filter(
+      (p): p is string => p !== undefined && known.has(p),
+    );
+    parentsOf.set(id, parents);
+    if (parents.length === 0) ready.push(id);
+  }
+  const finished = new Set<string>();
+  const started = new Set<string>();
+  const out: LineageRecord[] = [];
+  while (ready.length > 0) {
+    const shardId = ready.shift() ?? "";
+    if (started.has(shardId)) continue;
+    started.add(shardId);
+    let iterator: string | undefined = await shardIterator(client, stream, shardId);
+    while (iterator !== undefined) {
+      const page = await getRecords(client, iterator);
+      for (const record of page.Records ?? []) out.push({ shardId, record });
+      iterator = page.NextShardIterator;
+      if (iterator === undefined) {
+        finished.add(shardId);
+        for (const child of page.ChildShards ?? []) {
+          const id = child.ShardId ?? "";
+          parentsOf.set(id, child.ParentShards ?? []);
+          if ((child.ParentShards ?? []).every((p) => finished.has(p))) ready.push(id);
+        }
+      } else if ((page.Records ?? []).length === 0 && page.MillisBehindLatest === 0) {
+        break;
+      }
+    }
+  }
+  return out;
+}

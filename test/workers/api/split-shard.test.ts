@@ -1,4 +1,7 @@
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { routeOf } from "../../../worker/data/routes.js";
+import { prepare, writeRecords } from "../../../worker/data/writer.js";
 import {
   b64,
   call,
@@ -129,6 +132,29 @@ describeEachWire("SplitShard", () => {
       expect(lineage.map((r) => r.SequenceNumber)).toEqual([
         before.SequenceNumber,
         after.SequenceNumber,
+      ]);
+    });
+
+    it("makes a writer holding the map from before the split reload it and write to the children", async () => {
+      // Another isolate's cached map: the split only told this one.
+      const name = uniqueName("split-stale");
+      await createStream(name, 1);
+      const scope = { account: ACCOUNT, region: "us-east-1" };
+      const stale = await routeOf(env, scope, name, { refresh: true });
+      await ok(OP, { StreamName: name, ShardToSplit: SHARD0, NewStartingHashKey: HALF.toString() });
+      const [written] = await writeRecords(
+        env,
+        scope,
+        name,
+        prepare([
+          { Data: new TextEncoder().encode("late"), PartitionKey: "k", ExplicitHashKey: "5" },
+        ]),
+        stale,
+      );
+      expect(written).toMatchObject({ ShardId: "shardId-000000000001" });
+      const lineage = await readLineage(name);
+      expect(lineage.map((r) => [r.ShardId, atob(r.Data)])).toEqual([
+        ["shardId-000000000001", "late"],
       ]);
     });
 
