@@ -57,6 +57,7 @@ const PASSTHROUGH_VARS = [
   "SHARD_LIMIT",
   "ITERATOR_SECRET",
   "KINESIS_LIMITS",
+  "ON_DEMAND_SCALE_MS",
 ];
 
 /** How long a stop may take before we give up waiting and exit non-zero. */

@@ -35,16 +35,20 @@ import {
   ListStreamsCommand,
   ListTagsForResourceCommand,
   ListTagsForStreamCommand,
+  MergeShardsCommand,
   PutRecordCommand,
   PutRecordsCommand,
   type PutRecordsRequestEntry,
   RemoveTagsFromStreamCommand,
   ResourceNotFoundException,
+  SplitShardCommand,
   type StreamDescriptionSummary,
   TagResourceCommand,
   UntagResourceCommand,
   UpdateAccountSettingsCommand,
   UpdateMaxRecordSizeCommand,
+  UpdateShardCountCommand,
+  UpdateStreamModeCommand,
   UpdateStreamWarmThroughputCommand,
   ValidationException,
 } from "@aws-sdk/client-kinesis";
@@ -599,6 +603,81 @@ describe("account settings and warm throughput", () => {
     );
     expect(refused).toBeInstanceOf(ValidationException);
     expect(refused.$metadata.httpStatusCode).toBe(400);
+  });
+});
+
+describe("resharding and capacity modes", () => {
+  const openShards = async (stream: string) =>
+    ((await kinesis.send(new ListShardsCommand({ StreamName: stream }))).Shards ?? [])
+      .filter((s) => s.SequenceNumberRange?.EndingSequenceNumber === undefined)
+      .sort((a, b) =>
+        BigInt(a.HashKeyRange?.StartingHashKey ?? 0) < BigInt(b.HashKeyRange?.StartingHashKey ?? 0)
+          ? -1
+          : 1,
+      );
+
+  it("SplitShard, MergeShards and UpdateShardCount reshape the open shards, with their lineage", async () => {
+    const [first] = await openShards(STREAM);
+    const start = BigInt(present(first?.HashKeyRange?.StartingHashKey, "start"));
+    const end = BigInt(present(first?.HashKeyRange?.EndingHashKey, "end"));
+    const at = (start + end) / 2n;
+    await kinesis.send(
+      new SplitShardCommand({
+        StreamName: STREAM,
+        ShardToSplit: first?.ShardId,
+        NewStartingHashKey: at.toString(),
+      }),
+    );
+    await waitForActive(kinesis, STREAM);
+    const [low, high] = await openShards(STREAM);
+    expect([low?.ParentShardId, high?.ParentShardId]).toEqual([first?.ShardId, first?.ShardId]);
+    expect(high?.HashKeyRange?.StartingHashKey).toBe(at.toString());
+
+    await kinesis.send(
+      new MergeShardsCommand({
+        StreamName: STREAM,
+        ShardToMerge: low?.ShardId,
+        AdjacentShardToMerge: high?.ShardId,
+      }),
+    );
+    await waitForActive(kinesis, STREAM);
+    const [merged] = await openShards(STREAM);
+    expect(merged).toMatchObject({
+      ParentShardId: low?.ShardId,
+      AdjacentParentShardId: high?.ShardId,
+      HashKeyRange: first?.HashKeyRange,
+    });
+
+    const scaled = await kinesis.send(
+      new UpdateShardCountCommand({
+        StreamName: STREAM,
+        TargetShardCount: 2,
+        ScalingType: "UNIFORM_SCALING",
+      }),
+    );
+    expect(scaled).toMatchObject({ CurrentShardCount: 3, TargetShardCount: 2 });
+    await waitForActive(kinesis, STREAM);
+    expect((await summary(STREAM)).OpenShardCount).toBe(2);
+  });
+
+  it("UpdateStreamMode turns a stream ON_DEMAND, with at least 4 shards, and back", async () => {
+    const StreamARN = await arnOf(STREAM);
+    await kinesis.send(
+      new UpdateStreamModeCommand({ StreamARN, StreamModeDetails: { StreamMode: "ON_DEMAND" } }),
+    );
+    await waitForActive(kinesis, STREAM);
+    expect(await summary(STREAM)).toMatchObject({
+      StreamModeDetails: { StreamMode: "ON_DEMAND" },
+      OpenShardCount: 4,
+    });
+    await kinesis.send(
+      new UpdateStreamModeCommand({ StreamARN, StreamModeDetails: { StreamMode: "PROVISIONED" } }),
+    );
+    await waitForActive(kinesis, STREAM);
+    expect(await summary(STREAM)).toMatchObject({
+      StreamModeDetails: { StreamMode: "PROVISIONED" },
+      OpenShardCount: 4,
+    });
   });
 });
 

@@ -33,6 +33,7 @@ import untagResource from "./untag-resource.js";
 import updateAccountSettings from "./update-account-settings.js";
 import updateMaxRecordSize from "./update-max-record-size.js";
 import updateShardCount from "./update-shard-count.js";
+import updateStreamMode from "./update-stream-mode.js";
 import updateStreamWarmThroughput from "./update-stream-warm-throughput.js";
 
 // Each action keeps its precise input type; the registry only needs to call it.
@@ -66,5 +67,6 @@ export const actions: Partial<Record<Operation, AnyAction>> = {
   UpdateAccountSettings: updateAccountSettings,
   UpdateMaxRecordSize: updateMaxRecordSize,
   UpdateShardCount: updateShardCount,
+  UpdateStreamMode: updateStreamMode,
   UpdateStreamWarmThroughput: updateStreamWarmThroughput,
 } satisfies Partial<Record<Operation, AnyAction>>;

@@ -153,6 +153,8 @@ const ON_DEMAND_SHARDS = 4;
 /** UpdateShardCount's default limits (its API reference). */
 const MAX_SHARDS_PER_STREAM = 10_000;
 const MAX_SCALINGS_PER_DAY = 10;
+/** UpdateStreamMode: "You can switch between capacity modes twice within 24 hours." */
+const MAX_MODE_CHANGES_PER_DAY = 2;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** A shard as a reshard plan sees it. */
@@ -315,6 +317,10 @@ export class ControlPlane extends DurableObject<Env> {
       const refused = this.#refuseWarmThroughput(scope, name, mode, request.warmThroughputMiBps);
       if (refused) return refused;
     }
+    if (mode === "ON_DEMAND") {
+      const refused = this.#onDemandLimitError(scope);
+      if (refused) return refused;
+    }
     const limit = this.#numberVar("SHARD_LIMIT", 500);
     const open = this.ctx.storage.sql
       .exec<{ n: number }>("SELECT COUNT(*) AS n FROM shards WHERE closed_at IS NULL")
@@ -350,6 +356,7 @@ export class ControlPlane extends DurableObject<Env> {
       retentionHours: DEFAULT_RETENTION_HOURS,
       iteratorKey,
       createdAt: now,
+      onDemand: mode === "ON_DEMAND",
     }));
 
     // The shards exist before the stream is visible, so no write can reach an
@@ -1098,6 +1105,7 @@ export class ControlPlane extends DurableObject<Env> {
     row: StreamRow,
     steps: ReshardStep[],
     now: number,
+    options: { updating: boolean } = { updating: true },
   ): Promise<void> {
     const plan: ReshardPlan = {
       scope: { account: scope.account, region: scope.region },
@@ -1119,7 +1127,7 @@ export class ControlPlane extends DurableObject<Env> {
     this.ctx.storage.transactionSync(() => {
       sql.exec(
         "UPDATE streams SET updating_until = ?, next_shard_index = ? WHERE name = ?",
-        now + this.#numberVar("UPDATE_STREAM_MS", 500),
+        options.updating ? now + this.#numberVar("UPDATE_STREAM_MS", 500) : row.updating_until,
         nextIndexAfter(steps, row.next_shard_index),
         row.name,
       );
@@ -1165,6 +1173,7 @@ export class ControlPlane extends DurableObject<Env> {
         retentionHours: row.retention_hours,
         iteratorKey: row.iterator_key,
         createdAt: plan.at,
+        onDemand: row.mode === "ON_DEMAND",
       }));
       await Promise.all(
         configs.map((config) => shardStub(this.env, row.incarnation, config.shardId).init(config)),
@@ -1215,6 +1224,132 @@ export class ControlPlane extends DurableObject<Env> {
       });
     }
     sql.exec("DELETE FROM reshards WHERE stream = ?", plan.stream);
+  }
+
+  /** The account's on-demand stream quota (DescribeLimits reports it). */
+  #onDemandLimitError(scope: ScopeRef): { error: WireError } | undefined {
+    const count = this.ctx.storage.sql
+      .exec<{ n: number }>(
+        "SELECT COUNT(*) AS n FROM streams WHERE mode = 'ON_DEMAND' AND deleting_until IS NULL",
+      )
+      .one().n;
+    if (count < ON_DEMAND_STREAM_LIMIT) return undefined;
+    return error(
+      "LimitExceededException",
+      `This request would exceed the on-demand stream limit for the account ${scope.account} in ${scope.region}. Current on-demand stream count for the account: ${count}. Limit: ${ON_DEMAND_STREAM_LIMIT}.`,
+    );
+  }
+
+  /**
+   * UpdateStreamMode. A stream that becomes ON_DEMAND gets at least the four
+   * shards (4 MiB/s of writes) an on-demand stream starts with, and its shards
+   * start scaling themselves; one that becomes PROVISIONED keeps its shards.
+   * AWS allows two switches in a rolling 24 hours.
+   */
+  async updateStreamMode(
+    scope: ScopeRef,
+    name: string,
+    mode: StreamMode,
+    warmThroughputMiBps: number | undefined,
+  ): Promise<Result<Record<string, never>>> {
+    const now = this.clock();
+    const row = this.#stream(name, now);
+    if (!row) return this.#notFound(scope, name);
+    const busy = this.#unlessActive(scope, row, now);
+    if (busy) return busy;
+    if (warmThroughputMiBps !== undefined) {
+      const refused = this.#refuseWarmThroughput(scope, name, mode, warmThroughputMiBps);
+      if (refused) return refused;
+    }
+    const sql = this.ctx.storage.sql;
+    if (row.mode === mode) {
+      if (warmThroughputMiBps !== undefined) {
+        sql.exec(
+          "UPDATE streams SET warm_throughput_mibps = ? WHERE name = ?",
+          warmThroughputMiBps,
+          name,
+        );
+      }
+      return {};
+    }
+    const changes = recentTimes(row.mode_changes, now);
+    if (changes.length >= MAX_MODE_CHANGES_PER_DAY) {
+      return error(
+        "LimitExceededException",
+        `Stream ${name} under account ${scope.account} has had its capacity mode updated ${changes.length} times in the last 24 hours; the limit is ${MAX_MODE_CHANGES_PER_DAY}.`,
+      );
+    }
+    const open = this.#shards(name).filter((s) => s.closed_at === null);
+    const growTo = mode === "ON_DEMAND" ? Math.max(ON_DEMAND_SHARDS, open.length) : open.length;
+    if (mode === "ON_DEMAND") {
+      const refused =
+        this.#onDemandLimitError(scope) ?? this.#shardLimitError(scope, growTo - open.length);
+      if (refused) return refused;
+    }
+    sql.exec(
+      "UPDATE streams SET mode = ?, mode_changes = ?, updating_until = ?, warm_throughput_mibps = ? WHERE name = ?",
+      mode,
+      [...changes, now].join(","),
+      now + this.#numberVar("UPDATE_STREAM_MS", 500),
+      mode === "ON_DEMAND" ? (warmThroughputMiBps ?? row.warm_throughput_mibps) : null,
+      name,
+    );
+    await Promise.all(
+      open.map((shard) =>
+        shardStub(this.env, row.incarnation, shard.shard_id).setOnDemand(mode === "ON_DEMAND"),
+      ),
+    );
+    // Up to the starting capacity, doubling at most per plan as UpdateShardCount does.
+    for (let count = open.length; count < growTo; ) {
+      const fresh = this.#stream(name, now);
+      if (!fresh) break;
+      const current = this.#shards(name).filter((s) => s.closed_at === null);
+      const target = Math.min(growTo, count * 2);
+      await this.#reshard(
+        scope,
+        fresh,
+        uniformScalingSteps(current.map(planShard), target, fresh.next_shard_index),
+        now,
+      );
+      count = target;
+    }
+    return {};
+  }
+
+  /**
+   * On-demand scaling, the control plane's half: a hot shard of an ON_DEMAND
+   * stream asks to be split in two at the middle of its range. The stream
+   * stays ACTIVE (its owner did not ask for this), and the account's shard
+   * limit still applies. A request from a shard of an older incarnation, from
+   * a closed shard or for a stream no longer on demand is ignored.
+   */
+  async scaleUp(
+    scope: ScopeRef,
+    name: string,
+    incarnation: string,
+    shardId: string,
+  ): Promise<{ split: boolean }> {
+    const now = this.clock();
+    const row = this.#stream(name, now);
+    if (
+      !row ||
+      row.incarnation !== incarnation ||
+      row.mode !== "ON_DEMAND" ||
+      now < row.active_at ||
+      row.deleting_until !== null
+    ) {
+      return { split: false };
+    }
+    const shard = this.#shards(name).find((s) => s.shard_id === shardId && s.closed_at === null);
+    if (!shard || this.#shardLimitError(scope, 1)) return { split: false };
+    const start = BigInt(shard.starting_hash_key);
+    const end = BigInt(shard.ending_hash_key);
+    if (end - start < 2n) return { split: false };
+    const at = start + (end - start + 1n) / 2n;
+    await this.#reshard(scope, row, [splitStep(planShard(shard), at, row.next_shard_index)], now, {
+      updating: false,
+    });
+    return { split: true };
   }
 
   /** The stream's routing facts, for the Worker's shard-map cache. */

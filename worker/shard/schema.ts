@@ -31,4 +31,6 @@ export const SHARD_MIGRATIONS: readonly string[] = [
   // Resharding: a closed shard names its children, for GetRecords at its end.
   `-- ChildShard[] as JSON, once closed
    ALTER TABLE meta ADD COLUMN children TEXT`,
+  // On-demand streams: their shards ask to be split when they run hot.
+  `ALTER TABLE meta ADD COLUMN on_demand INTEGER NOT NULL DEFAULT 0`,
 ];

@@ -21,9 +21,10 @@ import {
   sequenceNumberFormatter,
 } from "../../src/kinesis/sequence-number.js";
 import { parseIterator } from "../../src/kinesis/shard-iterator.js";
-import { ShardThrottle } from "../../src/kinesis/throughput.js";
+import { SHARD_QUOTAS, ShardThrottle } from "../../src/kinesis/throughput.js";
 import { IteratorSigner } from "../iterators/signer.js";
 import { hasTable, migrate } from "../storage/migrate.js";
+import { controlStub } from "../stubs.js";
 import { SHARD_MIGRATIONS } from "./schema.js";
 import { firstRecords, HEADER_BYTES, type PackedSegment, recordSizes, walk } from "./segment.js";
 import type {
@@ -44,6 +45,10 @@ import type {
  */
 export const INLINE_LIMIT = 1536 * 1024;
 const HOUR_MS = 60 * 60 * 1000;
+/** On-demand scaling: how long a shard measures its load before it decides, unless ON_DEMAND_SCALE_MS says. */
+const DEFAULT_SCALE_WINDOW_MS = 10_000;
+/** On-demand scaling: a shard that ran at this share of its write quota over a window asks to be split. */
+const SCALE_UP_UTILIZATION = 0.5;
 
 /**
  * The first position of the segment that holds position ?1 (or, past the tip,
@@ -63,6 +68,8 @@ interface ShardState {
   endingPosition: number | null;
   /** The shards that continue this one, once it is closed. */
   children: ChildShard[];
+  /** The stream is ON_DEMAND: this shard asks to be split when it runs hot. */
+  onDemand: boolean;
   signer: IteratorSigner;
 }
 
@@ -90,6 +97,8 @@ export class Shard extends DurableObject<Env> {
    */
   limited: boolean;
   #throttle: ShardThrottle | undefined;
+  /** Writes offered since `since` (ms), for on-demand scaling. */
+  #demand = { since: 0, bytes: 0, records: 0 };
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -127,8 +136,9 @@ export class Shard extends DurableObject<Env> {
         status: string;
         ending_position: number | null;
         children: string | null;
+        on_demand: number;
       }>(
-        "SELECT config, next_position, last_arrival, status, ending_position, children FROM meta WHERE id = 1",
+        "SELECT config, next_position, last_arrival, status, ending_position, children, on_demand FROM meta WHERE id = 1",
       )
       .toArray()[0];
     if (!row) {
@@ -151,6 +161,7 @@ export class Shard extends DurableObject<Env> {
       status: row.status === "CLOSED" ? "CLOSED" : "OPEN",
       endingPosition: row.ending_position,
       children: row.children ? (JSON.parse(row.children) as ChildShard[]) : [],
+      onDemand: row.on_demand === 1,
       signer: new IteratorSigner(config.iteratorKey),
     };
   }
@@ -162,11 +173,55 @@ export class Shard extends DurableObject<Env> {
     this.ctx.storage.transactionSync(() => {
       migrate(sql, SHARD_MIGRATIONS);
       sql.exec(
-        "INSERT OR IGNORE INTO meta (id, config, next_position, last_arrival) VALUES (1, ?, 1, 0)",
+        "INSERT OR IGNORE INTO meta (id, config, next_position, last_arrival, on_demand) VALUES (1, ?, 1, 0, ?)",
         JSON.stringify(config),
+        config.onDemand === true ? 1 : 0,
       );
     });
     this.#load();
+  }
+
+  /** UpdateStreamMode: whether this shard scales itself from now on. */
+  async setOnDemand(onDemand: boolean): Promise<void> {
+    const state = this.#state;
+    if (!state) return;
+    state.onDemand = onDemand;
+    this.ctx.storage.sql.exec("UPDATE meta SET on_demand = ? WHERE id = 1", onDemand ? 1 : 0);
+  }
+
+  /**
+   * On-demand scaling, the shard's half: it measures the writes offered to it
+   * (throttled ones included) over windows of ON_DEMAND_SCALE_MS, and when a
+   * window's rate reaches half of its write quota it asks the control plane to
+   * split it. A stream so keeps room for twice the peak it has seen, as AWS
+   * documents for on-demand streams, and throttles only when traffic more than
+   * doubles faster than it splits.
+   */
+  #observeDemand(state: ShardState, segments: readonly PackedSegment[], now: number): void {
+    const window = this.#demand;
+    for (const segment of segments) {
+      window.records += segment.count;
+      window.bytes += segment.body.byteLength - HEADER_BYTES * segment.count;
+    }
+    const span = Math.max(1, Number(this.env.ON_DEMAND_SCALE_MS) || DEFAULT_SCALE_WINDOW_MS);
+    const elapsed = now - window.since;
+    if (elapsed < span) return;
+    const utilization = Math.max(
+      (window.bytes * 1000) / elapsed / SHARD_QUOTAS.writeBytesPerSecond,
+      (window.records * 1000) / elapsed / SHARD_QUOTAS.writeRecordsPerSecond,
+    );
+    this.#demand = { since: now, bytes: 0, records: 0 };
+    if (utilization < SCALE_UP_UTILIZATION) return;
+    const { config } = state;
+    const asked = controlStub(this.env, config.account, config.region)
+      .scaleUp(
+        { account: config.account, region: config.region },
+        config.streamName,
+        config.incarnation,
+        config.shardId,
+      )
+      .catch(() => {});
+    this.ctx.waitUntil(asked);
   }
 
   /** Deletes everything the shard holds. Later calls answer `{ gone: true }`. */
@@ -212,6 +267,7 @@ export class Shard extends DurableObject<Env> {
     if (!state) return { gone: true };
     if (state.status === "CLOSED") return { closed: true };
     const now = this.clock();
+    if (state.onDemand) this.#observeDemand(state, segments, now);
     let throttled = 0;
     if (this.limited) {
       const sizes = recordSizes(segments);

@@ -25,6 +25,8 @@ export interface ShardConfig {
   /** The stream's iterator key, hex; iterators are HMAC'd with it. */
   readonly iteratorKey: string;
   readonly createdAt: number;
+  /** Whether the stream is ON_DEMAND when the shard is made; UpdateStreamMode changes it later. */
+  readonly onDemand?: boolean;
 }
 
 /** An AWS error, as data. */
