@@ -10,6 +10,7 @@ import {
   refusesWrongTypes,
   rule,
   type ShardDescription,
+  setControlClock,
   uniqueName,
 } from "../support/kinesis.js";
 import { describeEachWire } from "../support/wire.js";
@@ -30,8 +31,8 @@ interface Listing {
   NextToken?: string;
 }
 
-async function listShards(body: Record<string, unknown>): Promise<Listing> {
-  return (await ok(OP, body)) as unknown as Listing;
+async function listShards(body: Record<string, unknown>, region?: string): Promise<Listing> {
+  return (await ok(OP, body, region)) as unknown as Listing;
 }
 
 const ids = (listing: Listing) => listing.Shards.map((s) => s.ShardId);
@@ -255,6 +256,48 @@ describeEachWire("ListShards", () => {
         const listing = await listShards({ StreamName: name, ShardFilter: filter });
         expect({ filter, ids: ids(listing) }).toEqual({ filter, ids: expected });
       }
+    });
+
+    it("filters open and closed shards of a resharded stream as AWS does", async () => {
+      // Created at t0, split an hour later at t1, listed an hour after that.
+      const region = freshRegion("lsh");
+      const t0 = Date.now();
+      const t1 = t0 + 3_600_000;
+      await setControlClock(region, t0);
+      const name = uniqueName("lsh-split");
+      await createStream(name, 1, region);
+      await setControlClock(region, t1);
+      await ok(
+        "SplitShard",
+        { StreamName: name, ShardToSplit: "shardId-000000000000", NewStartingHashKey: "1000" },
+        region,
+      );
+      await setControlClock(region, t1 + 3_600_000);
+      const seconds = (ms: number) => ms / 1000;
+      const cases: [Record<string, unknown> | undefined, string[]][] = [
+        [undefined, shardIds(0, 1, 2)],
+        [{ Type: "AT_LATEST" }, shardIds(1, 2)],
+        [{ Type: "AT_TRIM_HORIZON" }, shardIds(0)],
+        [{ Type: "FROM_TRIM_HORIZON" }, shardIds(0, 1, 2)],
+        [{ Type: "AT_TIMESTAMP", Timestamp: seconds(t0 + 60_000) }, shardIds(0)],
+        [{ Type: "AT_TIMESTAMP", Timestamp: seconds(t1) }, shardIds(1, 2)],
+        [{ Type: "FROM_TIMESTAMP", Timestamp: seconds(t0 + 60_000) }, shardIds(0, 1, 2)],
+        [{ Type: "FROM_TIMESTAMP", Timestamp: seconds(t1 + 60_000) }, shardIds(1, 2)],
+        [{ Type: "AFTER_SHARD_ID", ShardId: "shardId-000000000000" }, shardIds(1, 2)],
+      ];
+      for (const [filter, expected] of cases) {
+        const body = filter ? { StreamName: name, ShardFilter: filter } : { StreamName: name };
+        const listing = await listShards(body, region);
+        expect({ filter, ids: ids(listing) }).toEqual({ filter, ids: expected });
+      }
+      // Once the retention period has passed since it closed, the parent is listed no more.
+      await setControlClock(region, t1 + 24 * 3_600_000 + 1);
+      expect(ids(await listShards({ StreamName: name }, region))).toEqual(shardIds(1, 2));
+      expect(
+        ids(
+          await listShards({ StreamName: name, ShardFilter: { Type: "AT_TRIM_HORIZON" } }, region),
+        ),
+      ).toEqual(shardIds(1, 2));
     });
 
     it("keeps the filter across pages", async () => {
