@@ -268,8 +268,12 @@ async function startWorker() {
   const miniflare = new Miniflare(
     convertV4MiniflareOptions({
       host: "127.0.0.1",
-      // Behind the HTTP/2 front the Worker takes a port of its own.
-      port: h2Front ? 0 : port,
+      // Miniflare's own entry socket, for its internals; clients use the direct one below.
+      port: 0,
+      // For profiling: Chrome DevTools (or any inspector client) attaches here.
+      ...(process.env.TRIBUTARY_INSPECTOR_PORT
+        ? { inspectorPort: Number(process.env.TRIBUTARY_INSPECTOR_PORT) }
+        : {}),
       resourcePersistencePath: path.join(dataDir, "v3"),
       workers: [
         {
@@ -277,12 +281,18 @@ async function startWorker() {
           name: wranglerConfig.name ?? "worker",
           bindings: { ...workerOptions.bindings, ...vars },
           modules: [{ type: "ESModule", path: "index.js", contents: output.text }],
+          // A socket straight to the Worker. Miniflare's entry socket passes
+          // every request through a router Worker of its own (request logging,
+          // error pages, the \`cf\` object), which streamed each body once more
+          // and took as much CPU as the Worker itself under load.
+          unsafeDirectSockets: [{ host: "127.0.0.1", port: h2Front ? 0 : port }],
         },
       ],
     }),
   );
   worker = miniflare;
-  const workerUrl = await miniflare.ready;
+  await miniflare.ready;
+  const workerUrl = await miniflare.unsafeGetDirectURL(wranglerConfig.name ?? "worker");
   if (!h2Front) return { worker: miniflare, url: workerUrl };
   const { startFrontThread } = await import("./h2c-front.mjs");
   const front = await startFrontThread({ host: "127.0.0.1", port, target: workerUrl });
