@@ -1105,30 +1105,26 @@ function report(memory, durationSeconds, loadAverageAtStart, loadAverageAtEnd) {
       },
       // The same calls' own latency, the ceiling included: what the runtime
       // itself adds under this load, with nothing stored or read.
-      {
-        metric: "  PutRecord call p99 ms, under the polling",
-        better: "lower",
-        tributary: value("latency", "tributary", (r) => r.putCallLatencyMs.p99),
-        kinesalite: value("latency", "kinesalite", (r) => r.putCallLatencyMs.p99),
-        ceiling: value("latency", "ceiling", (r) => r.putCallLatencyMs.p99),
-        digits: 1,
-      },
-      {
-        metric: "  GetRecords call p99 ms",
-        better: "lower",
-        tributary: value("latency", "tributary", (r) => r.getRecordsCallLatencyMs.p99),
-        kinesalite: value("latency", "kinesalite", (r) => r.getRecordsCallLatencyMs.p99),
-        ceiling: value("latency", "ceiling", (r) => r.getRecordsCallLatencyMs.p99),
-        digits: 1,
-      },
-      {
-        metric: `  GetRecords calls/s (${options.shards} tight pollers)`,
-        better: "higher",
-        tributary: value("latency", "tributary", (r) => r.getRecordsCallsPerSecond),
-        kinesalite: value("latency", "kinesalite", (r) => r.getRecordsCallsPerSecond),
-        ceiling: value("latency", "ceiling", (r) => r.getRecordsCallsPerSecond),
-        digits: 0,
-      },
+      ...[
+        ["  PutRecord call p99 ms, under the polling", "lower", (r) => r.putCallLatencyMs.p99, 1],
+        ["  GetRecords call p99 ms", "lower", (r) => r.getRecordsCallLatencyMs.p99, 1],
+        [
+          `  GetRecords calls/s (${options.shards} tight pollers)`,
+          "higher",
+          (r) => r.getRecordsCallsPerSecond,
+          0,
+        ],
+      ].map(
+        /** @param {[string, string, (r: any) => number, number]} row */
+        ([metric, better, pick, digits]) => ({
+          metric,
+          better,
+          tributary: value("latency", "tributary", pick),
+          kinesalite: value("latency", "kinesalite", pick),
+          ceiling: value("latency", "ceiling", pick),
+          digits,
+        }),
+      ),
       {
         metric: "Put-to-read records missing + errors (must be 0)",
         better: "0",

@@ -14,7 +14,12 @@ import {
 } from "@aws-sdk/client-kinesis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { kinesisClient } from "./support/client.js";
-import { createActiveStream, listShards, readLineage, waitForActive } from "./support/kinesis.js";
+import {
+  createActiveStream,
+  openShardsInOrder,
+  readLineage,
+  waitForActive,
+} from "./support/kinesis.js";
 import { type Service, startService } from "./support/service.js";
 
 const STREAM = "reshard-under-load";
@@ -93,64 +98,54 @@ describe("resharding while producers write", () => {
         await new Promise((resolve) => setImmediate(resolve));
       }
     };
-    const shardIds = async () =>
-      (await listShards(client, STREAM))
-        .filter((s) => s.SequenceNumberRange?.EndingSequenceNumber === undefined)
-        .sort((a, b) =>
-          BigInt(a.HashKeyRange?.StartingHashKey ?? 0) <
-          BigInt(b.HashKeyRange?.StartingHashKey ?? 0)
-            ? -1
-            : 1,
-        );
+    /** Sends a reshard, waits for the stream to be ACTIVE, then for more writes. */
+    const reshard = async (send: () => Promise<unknown>) => {
+      await send();
+      await waitForActive(client, STREAM);
+      await ackedSoon(400);
+    };
 
     await ackedSoon(400);
-    const [first] = await shardIds();
+    const [first] = await openShardsInOrder(client, STREAM);
     const mid =
       (BigInt(first?.HashKeyRange?.StartingHashKey ?? 0) +
         BigInt(first?.HashKeyRange?.EndingHashKey ?? 0)) /
       2n;
-    await client.send(
-      new SplitShardCommand({
-        StreamName: STREAM,
-        ShardToSplit: first?.ShardId,
-        NewStartingHashKey: mid.toString(),
-      }),
+    await reshard(() =>
+      client.send(
+        new SplitShardCommand({
+          StreamName: STREAM,
+          ShardToSplit: first?.ShardId,
+          NewStartingHashKey: mid.toString(),
+        }),
+      ),
     );
-    await waitForActive(client, STREAM);
-    await ackedSoon(400);
-    const [low, high] = await shardIds();
-    await client.send(
-      new MergeShardsCommand({
-        StreamName: STREAM,
-        ShardToMerge: low?.ShardId,
-        AdjacentShardToMerge: high?.ShardId,
-      }),
+    const [low, high] = await openShardsInOrder(client, STREAM);
+    await reshard(() =>
+      client.send(
+        new MergeShardsCommand({
+          StreamName: STREAM,
+          ShardToMerge: low?.ShardId,
+          AdjacentShardToMerge: high?.ShardId,
+        }),
+      ),
     );
-    await waitForActive(client, STREAM);
-    await ackedSoon(400);
-    await client.send(
-      new UpdateShardCountCommand({
-        StreamName: STREAM,
-        TargetShardCount: 4,
-        ScalingType: "UNIFORM_SCALING",
-      }),
-    );
-    await waitForActive(client, STREAM);
-    await ackedSoon(400);
-    await client.send(
-      new UpdateShardCountCommand({
-        StreamName: STREAM,
-        TargetShardCount: 3,
-        ScalingType: "UNIFORM_SCALING",
-      }),
-    );
-    await waitForActive(client, STREAM);
-    await ackedSoon(400);
+    for (const TargetShardCount of [4, 3]) {
+      await reshard(() =>
+        client.send(
+          new UpdateShardCountCommand({
+            StreamName: STREAM,
+            TargetShardCount,
+            ScalingType: "UNIFORM_SCALING",
+          }),
+        ),
+      );
+    }
     writing = false;
     await Promise.all(producers);
 
     expect(errors).toEqual([]);
-    expect((await shardIds()).length).toBe(3);
+    expect((await openShardsInOrder(client, STREAM)).length).toBe(3);
     const read = await readLineage(client, STREAM);
     const readData = read.map((r) => new TextDecoder().decode(r.record.Data));
     // Exactly once: the same multiset of records, and nothing unacknowledged.

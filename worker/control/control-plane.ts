@@ -930,6 +930,28 @@ export class ControlPlane extends DurableObject<Env> {
     );
   }
 
+  /**
+   * A stream and the open shards a reshard names (in any form that ends in
+   * their number), or AWS's errors for the stream or the first shard that is
+   * missing or closed.
+   */
+  #reshardTarget(
+    scope: ScopeRef,
+    name: string,
+    shardIds: readonly string[],
+  ): { row: StreamRow; now: number; shards: ShardRow[] } | { error: WireError } {
+    const now = this.clock();
+    const row = this.#stream(name, now);
+    if (!row) return this.#notFound(scope, name);
+    const shards: ShardRow[] = [];
+    for (const id of shardIds) {
+      const found = this.#openShard(scope, row, id);
+      if ("error" in found) return found;
+      shards.push(found.shard);
+    }
+    return { row, now, shards };
+  }
+
   /** An open shard of a stream named in any form that ends in its number, or AWS's errors. */
   #openShard(
     scope: ScopeRef,
@@ -970,12 +992,11 @@ export class ControlPlane extends DurableObject<Env> {
     shardToSplit: string,
     newStartingHashKey: string,
   ): Promise<Result<Record<string, never>>> {
-    const now = this.clock();
-    const row = this.#stream(name, now);
-    if (!row) return this.#notFound(scope, name);
-    const found = this.#openShard(scope, row, shardToSplit);
-    if ("error" in found) return found;
-    const { shard } = found;
+    const target = this.#reshardTarget(scope, name, [shardToSplit]);
+    if ("error" in target) return target;
+    const { row, now, shards } = target;
+    const [shard] = shards;
+    if (!shard) return this.#notFound(scope, name);
     const limited = this.#shardLimitError(scope, 1);
     if (limited) return limited;
     // AWS's words; the key must leave both halves at least two hash keys.
@@ -1002,18 +1023,16 @@ export class ControlPlane extends DurableObject<Env> {
     shardToMerge: string,
     adjacentShardToMerge: string,
   ): Promise<Result<Record<string, never>>> {
-    const now = this.clock();
-    const row = this.#stream(name, now);
-    if (!row) return this.#notFound(scope, name);
-    const lower = this.#openShard(scope, row, shardToMerge);
-    if ("error" in lower) return lower;
-    const upper = this.#openShard(scope, row, adjacentShardToMerge);
-    if ("error" in upper) return upper;
-    if (BigInt(lower.shard.ending_hash_key) + 1n !== BigInt(upper.shard.starting_hash_key)) {
+    const target = this.#reshardTarget(scope, name, [shardToMerge, adjacentShardToMerge]);
+    if ("error" in target) return target;
+    const { row, now } = target;
+    const [lower, upper] = target.shards;
+    if (!lower || !upper) return this.#notFound(scope, name);
+    if (BigInt(lower.ending_hash_key) + 1n !== BigInt(upper.starting_hash_key)) {
       // AWS's words; it takes the pair in this order only.
       return error(
         "InvalidArgumentException",
-        `Shards ${lower.shard.shard_id} and ${upper.shard.shard_id} in stream ${name} under account ${scope.account} are not an adjacent pair of shards eligible for merging`,
+        `Shards ${lower.shard_id} and ${upper.shard_id} in stream ${name} under account ${scope.account} are not an adjacent pair of shards eligible for merging`,
       );
     }
     const refused =
@@ -1022,7 +1041,7 @@ export class ControlPlane extends DurableObject<Env> {
     await this.#reshard(
       scope,
       row,
-      [mergeStep(planShard(lower.shard), planShard(upper.shard), row.next_shard_index)],
+      [mergeStep(planShard(lower), planShard(upper), row.next_shard_index)],
       now,
     );
     return {};

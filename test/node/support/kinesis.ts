@@ -79,6 +79,14 @@ export async function listShards(client: KinesisClient, name: string): Promise<S
   return Shards ?? [];
 }
 
+/** A stream's open shards, lowest hash keys first. */
+export async function openShardsInOrder(client: KinesisClient, name: string): Promise<Shard[]> {
+  const start = (s: Shard) => BigInt(s.HashKeyRange?.StartingHashKey ?? 0);
+  return (await listShards(client, name))
+    .filter((s) => s.SequenceNumberRange?.EndingSequenceNumber === undefined)
+    .sort((a, b) => (start(a) < start(b) ? -1 : 1));
+}
+
 /** The shard whose [StartingHashKey, EndingHashKey] holds `hashKey`. */
 export function shardHolding(shards: readonly Shard[], hashKey: bigint): string | undefined {
   return shards.find((shard) => {
@@ -182,6 +190,21 @@ export async function readShard(
 }
 
 /** A value the test cannot go on without. */
+/**
+ * Whether shards, in the order given, cover the hash key space [0, 2^128 - 1]
+ * exactly: each starts one past where the one before it ends.
+ */
+export function tilesHashKeySpace(shards: readonly Shard[]): boolean {
+  let next = 0n;
+  for (const shard of shards) {
+    if (BigInt(present(shard.HashKeyRange?.StartingHashKey, "StartingHashKey")) !== next) {
+      return false;
+    }
+    next = BigInt(present(shard.HashKeyRange?.EndingHashKey, "EndingHashKey")) + 1n;
+  }
+  return next === 1n << 128n;
+}
+
 export function present<T>(value: T | undefined | null, what: string): T {
   if (value === undefined || value === null) {
     throw new Error(`${what} is missing`);
