@@ -252,6 +252,17 @@ export class ControlPlane extends DurableObject<Env> {
     );
   }
 
+  /** A stream that exists and is ACTIVE, with the time it was looked up at; or AWS's error. */
+  #activeStream(
+    scope: ScopeRef,
+    name: string,
+  ): { row: StreamRow; now: number } | { error: WireError } {
+    const now = this.clock();
+    const row = this.#stream(name, now);
+    if (!row) return this.#notFound(scope, name);
+    return this.#unlessActive(scope, row, now) ?? { row, now };
+  }
+
   /** ResourceInUseException unless the stream is ACTIVE, in AWS's words. */
   #unlessActive(scope: ScopeRef, row: StreamRow, now: number): { error: WireError } | undefined {
     const status = this.#status(row, now);
@@ -691,11 +702,9 @@ export class ControlPlane extends DurableObject<Env> {
         `Maximum allowed retention period is ${MAX_RETENTION_HOURS} hours. Requested retention period (${hours} hours) is too long.`,
       );
     }
-    const now = this.clock();
-    const row = this.#stream(name, now);
-    if (!row) return this.#notFound(scope, name);
-    const busy = this.#unlessActive(scope, row, now);
-    if (busy) return busy;
+    const active = this.#activeStream(scope, name);
+    if ("error" in active) return active;
+    const { row } = active;
     const current = row.retention_hours;
     if (change === "increase" && hours < current) {
       return error(
@@ -742,11 +751,8 @@ export class ControlPlane extends DurableObject<Env> {
     name: string,
     kib: number,
   ): Promise<Result<Record<string, never>>> {
-    const now = this.clock();
-    const row = this.#stream(name, now);
-    if (!row) return this.#notFound(scope, name);
-    const busy = this.#unlessActive(scope, row, now);
-    if (busy) return busy;
+    const active = this.#activeStream(scope, name);
+    if ("error" in active) return active;
     this.ctx.storage.sql.exec("UPDATE streams SET max_record_kib = ? WHERE name = ?", kib, name);
     return {};
   }
@@ -758,11 +764,9 @@ export class ControlPlane extends DurableObject<Env> {
     metrics: readonly (ShardLevelMetric | "ALL")[],
     change: "enable" | "disable",
   ): Promise<Result<EnhancedMonitoringOutput>> {
-    const now = this.clock();
-    const row = this.#stream(name, now);
-    if (!row) return this.#notFound(scope, name);
-    const busy = this.#unlessActive(scope, row, now);
-    if (busy) return busy;
+    const active = this.#activeStream(scope, name);
+    if ("error" in active) return active;
+    const { row } = active;
     const named = new Set<string>(metrics.includes("ALL") ? SHARD_LEVEL_METRICS : metrics);
     const current = metricsOf(row);
     const desired = SHARD_LEVEL_METRICS.filter((m) =>
@@ -825,11 +829,9 @@ export class ControlPlane extends DurableObject<Env> {
     name: string,
     mibps: number,
   ): Promise<Result<UpdateStreamWarmThroughputOutput>> {
-    const now = this.clock();
-    const row = this.#stream(name, now);
-    if (!row) return this.#notFound(scope, name);
-    const busy = this.#unlessActive(scope, row, now);
-    if (busy) return busy;
+    const active = this.#activeStream(scope, name);
+    if ("error" in active) return active;
+    const { row } = active;
     const refused = this.#refuseWarmThroughput(scope, name, row.mode as StreamMode, mibps);
     if (refused) return refused;
     const before = warmThroughput(row.warm_throughput_mibps, this.#openShardCount(name));
@@ -1271,11 +1273,9 @@ export class ControlPlane extends DurableObject<Env> {
     mode: StreamMode,
     warmThroughputMiBps: number | undefined,
   ): Promise<Result<Record<string, never>>> {
-    const now = this.clock();
-    const row = this.#stream(name, now);
-    if (!row) return this.#notFound(scope, name);
-    const busy = this.#unlessActive(scope, row, now);
-    if (busy) return busy;
+    const active = this.#activeStream(scope, name);
+    if ("error" in active) return active;
+    const { row, now } = active;
     if (warmThroughputMiBps !== undefined) {
       const refused = this.#refuseWarmThroughput(scope, name, mode, warmThroughputMiBps);
       if (refused) return refused;
