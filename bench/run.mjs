@@ -630,7 +630,10 @@ function median(values) {
  * What "memory flat" means. A leak keeps growing while load goes on; a
  * runtime warming up (heap, allocator arenas, caches) rises and levels off,
  * and so does the ceiling, which stores nothing. Hence rule (2) asks for
- * growth at every step, not for the last slice to exceed the first.
+ * growth at every step, not for the last slice to exceed the first. It is
+ * asked of each workload on its own: the workloads need different amounts of
+ * memory (1 MiB records and 10 MB pages more than 100 B records), so across
+ * the run memory steps up from one to the next without anything leaking.
  */
 const FLAT = {
   afterOverSteadyMax: 1.2,
@@ -640,9 +643,31 @@ const FLAT = {
 const FLAT_DEFINITION =
   `flat = (1) after-load RSS (median of the last 3 samples after a ${options.settleSeconds} s settle) ` +
   `is at most ${FLAT.afterOverSteadyMax}× the steady-load RSS (median of all samples taken while the ` +
-  `target was under load), and (2) no monotonic growth: the under-load samples, in time order, cut into ` +
-  `${FLAT.slices} equal slices, do not have slice medians that each exceed the previous one by more ` +
-  `than ${Math.round((FLAT.stepGrowth - 1) * 100)}%.`;
+  `target was under load), and (2) no monotonic growth within any workload: its samples, in time order, ` +
+  `cut into ${FLAT.slices} equal slices, do not have slice medians that each exceed the previous one by ` +
+  `more than ${Math.round((FLAT.stepGrowth - 1) * 100)}%.`;
+
+/**
+ * Medians of `values` cut into FLAT.slices equal slices, in order, and
+ * whether each exceeds the one before by more than FLAT.stepGrowth; no
+ * verdict (null) with too few values.
+ *
+ * @param {number[]} values
+ */
+function slicesOf(values) {
+  if (values.length < FLAT.slices * 2) return { slices: [], monotonic: null };
+  /** @type {number[]} */
+  const slices = [];
+  for (let i = 0; i < FLAT.slices; i++) {
+    const from = Math.floor((i * values.length) / FLAT.slices);
+    const to = Math.floor(((i + 1) * values.length) / FLAT.slices);
+    slices.push(/** @type {number} */ (median(values.slice(from, to))));
+  }
+  const monotonic = slices.every(
+    (value, i) => i === 0 || value > FLAT.stepGrowth * (slices[i - 1] ?? value),
+  );
+  return { slices, monotonic };
+}
 
 /**
  * @param {Target} target
@@ -660,18 +685,18 @@ function memoryFigures(target, baseline, settle) {
   const baselineBytes = median(within(baseline.from, baseline.to));
   const steady = median(underLoad);
   const after = median(settled.slice(-3));
-  /** @type {number[]} */
-  const slices = [];
-  if (underLoad.length >= FLAT.slices * 2) {
-    for (let i = 0; i < FLAT.slices; i++) {
-      const from = Math.floor((i * underLoad.length) / FLAT.slices);
-      const to = Math.floor(((i + 1) * underLoad.length) / FLAT.slices);
-      slices.push(/** @type {number} */ (median(underLoad.slice(from, to))));
-    }
-  }
-  const monotonic =
-    slices.length === FLAT.slices &&
-    slices.every((value, i) => i === 0 || value > FLAT.stepGrowth * (slices[i - 1] ?? value));
+  const { slices } = slicesOf(underLoad);
+  const workloads = target.loads.map((load) => {
+    const { slices: workloadSlices, monotonic } = slicesOf(within(load.from, load.to));
+    return {
+      workload: load.workload,
+      sliceMediansBytes: workloadSlices,
+      monotonicGrowth: monotonic,
+    };
+  });
+  const judged = workloads.filter((w) => w.monotonicGrowth !== null);
+  const grew = workloads.filter((w) => w.monotonicGrowth === true).map((w) => w.workload);
+  const monotonic = grew.length > 0;
   const settledOk = after !== null && steady !== null && after <= FLAT.afterOverSteadyMax * steady;
   return {
     baselineBytes,
@@ -679,10 +704,12 @@ function memoryFigures(target, baseline, settle) {
     steadyLoadBytes: steady,
     afterLoadBytes: after,
     sliceMediansBytes: slices,
+    workloads,
+    grewIn: grew,
     monotonicGrowth: monotonic,
     afterWithinBound: settledOk,
     // Too few samples under load to judge (a very short run): no verdict.
-    flat: slices.length < FLAT.slices ? null : settledOk && !monotonic,
+    flat: judged.length === 0 ? null : settledOk && !monotonic,
     underLoadSamples: underLoad.length,
   };
 }
@@ -1244,7 +1271,7 @@ function report(memory, durationSeconds, loadAverageAtStart, loadAverageAtEnd) {
       shown:
         memory.tributary === undefined
           ? "—"
-          : `steady ${fmt((memory.tributary.steadyLoadBytes ?? 0) / MIB)} MiB, after ${fmt((memory.tributary.afterLoadBytes ?? 0) / MIB)} MiB, slices ${memory.tributary.sliceMediansBytes.map((b) => fmt(b / MIB)).join(" → ")} MiB`,
+          : `steady ${fmt((memory.tributary.steadyLoadBytes ?? 0) / MIB)} MiB, after ${fmt((memory.tributary.afterLoadBytes ?? 0) / MIB)} MiB; ${memory.tributary.grewIn.length === 0 ? "no workload grew at every step" : `grew at every step in ${memory.tributary.grewIn.join(", ")}`} (whole run: ${memory.tributary.sliceMediansBytes.map((b) => fmt(b / MIB)).join(" → ")} MiB)`,
     },
   ];
   console.log("\nTargets (Tributary):");
