@@ -24,6 +24,8 @@ export interface PreparedRecord extends AppendEntry {
 }
 
 const encoder = new TextEncoder();
+/** How many fresh shard maps one write reads before it gives up. */
+const MAX_MAP_RELOADS = 8;
 
 /** Encodes each partition key once and computes each hash key once. */
 export function prepare(entries: readonly WriteEntry[]): PreparedRecord[] {
@@ -90,8 +92,8 @@ export function checkRecordSizes(
 
 /**
  * Appends entries to the stream's shards and returns one result per entry, in
- * order. A shard that turns out gone or closed (a stale map) makes the whole
- * write retry once with a fresh map; entries already appended are not resent.
+ * order. A shard that turns out gone or closed (a stale map) makes the entries
+ * it refused retry with a fresh map; entries already appended are not resent.
  * A shard over its throughput limit appends only the first of its entries;
  * the rest get a ProvisionedThroughputExceededException result each.
  */
@@ -107,7 +109,12 @@ export async function writeRecords(
   let current = route;
   for (let attempt = 0; pending.length > 0; attempt++) {
     if (attempt > 0) current = await routeOf(env, scope, streamName, { refresh: true });
-    if (attempt > 2)
+    // Each reshard closes shards once, and a fresh map is read only after the
+    // reshard that closed them; several reshards in a row (an on-demand
+    // stream splitting its hot shards one by one) can still close shards
+    // under one write more than once. InternalFailure, which SDKs retry, only
+    // when the map keeps changing beyond that.
+    if (attempt > MAX_MAP_RELOADS)
       throw new KinesisError("InternalFailure", "The stream's shard map kept changing.", 500);
     const groups = new Map<string, { shardId: string; indexes: number[]; batch: AppendEntry[] }>();
     for (const i of pending) {
