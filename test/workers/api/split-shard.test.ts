@@ -1,10 +1,13 @@
+import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import type { ControlPlane } from "../../../worker/control/control-plane.js";
 import { routeOf } from "../../../worker/data/routes.js";
 import { prepare, writeRecords } from "../../../worker/data/writer.js";
 import {
   b64,
   call,
+  controlObject,
   createOnDemandStream,
   createStream,
   expectError,
@@ -279,5 +282,79 @@ describeEachWire("SplitShard", () => {
         NewStartingHashKey: "1000",
       }));
     });
+  });
+});
+
+describe("a reshard interrupted by a restart of the control plane", () => {
+  it("is finished when the control plane starts again", async () => {
+    const region = freshRegion("crash");
+    const name = uniqueName("split-crash");
+    await createStream(name, 1, region);
+    const before = await ok(
+      "PutRecord",
+      { StreamName: name, Data: b64("before"), PartitionKey: "k" },
+      region,
+    );
+    // The state a crash leaves between storing a split's plan and applying it.
+    const control = controlObject(region);
+    await runInDurableObject(control, (_instance: ControlPlane, state) => {
+      const plan = {
+        scope: { account: ACCOUNT, region },
+        stream: name,
+        at: Date.now(),
+        steps: [
+          {
+            parents: [SHARD0],
+            children: [
+              {
+                shardId: "shardId-000000000001",
+                shardIndex: 1,
+                start: "0",
+                end: (HALF - 1n).toString(),
+                parentShardId: SHARD0,
+              },
+              {
+                shardId: "shardId-000000000002",
+                shardIndex: 2,
+                start: HALF.toString(),
+                end: MAX_HASH_KEY.toString(),
+                parentShardId: SHARD0,
+              },
+            ],
+          },
+        ],
+      };
+      state.storage.sql.exec("UPDATE streams SET next_shard_index = 3 WHERE name = ?", name);
+      state.storage.sql.exec(
+        "INSERT INTO reshards (stream, plan) VALUES (?, ?)",
+        name,
+        JSON.stringify(plan),
+      );
+    });
+    await evictDurableObject(control);
+    const shards = await ok("ListShards", { StreamName: name }, region);
+    const listed = shards.Shards as {
+      ShardId: string;
+      ParentShardId?: string;
+      SequenceNumberRange: { EndingSequenceNumber?: string };
+    }[];
+    expect(listed.map((s) => [s.ShardId, s.ParentShardId])).toEqual([
+      [SHARD0, undefined],
+      ["shardId-000000000001", SHARD0],
+      ["shardId-000000000002", SHARD0],
+    ]);
+    expect(listed[0]?.SequenceNumberRange.EndingSequenceNumber).toBe(before.SequenceNumber);
+    const after = await ok(
+      "PutRecord",
+      { StreamName: name, Data: b64("after"), PartitionKey: "k", ExplicitHashKey: "7" },
+      region,
+    );
+    expect(after.ShardId).toBe("shardId-000000000001");
+    const left = await runInDurableObject(
+      control,
+      (_i: ControlPlane, state) =>
+        state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM reshards").one().n,
+    );
+    expect(left).toBe(0);
   });
 });
