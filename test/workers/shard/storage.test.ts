@@ -409,6 +409,27 @@ describe("Shard storage", () => {
       expect(await append(stub, [entry("3")])).toEqual([sequenceNumber(cfg, 3)]);
     });
 
+    it("stays closed across a restart, with its ending and its children", async () => {
+      const { stub } = await shard();
+      await append(stub, [entry("only")]);
+      const children = [
+        {
+          ShardId: "shardId-000000000004",
+          ParentShards: ["shardId-000000000003"],
+          HashKeyRange: { StartingHashKey: "0", EndingHashKey: "9" },
+        },
+      ];
+      expect(await stub.close(children)).toEqual({ endingPosition: 1 });
+      await evictDurableObject(stub);
+      expect(await stub.append(pack([entry("late")]))).toEqual({ closed: true });
+      expect(await stub.close([])).toEqual({ endingPosition: 1 });
+      const read = await stub.read(await iterator(stub, { type: "TRIM_HORIZON" }), 10);
+      if (!("runs" in read)) throw new Error("read failed");
+      expect(read.runs.map((r) => r.count)).toEqual([1]);
+      expect(read.nextIterator).toBeNull();
+      expect(read.childShards).toEqual(children);
+    });
+
     it("ignores a second init", async () => {
       const { cfg, stub } = await shard();
       await stub.init({ ...cfg, epoch: cfg.epoch + 1, shardIndex: 9, streamName: "other" });
