@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type StartedProcess, spawnStart, stopService } from "./support/process.js";
+import { type StartedOnFreshDirectory, startOnFreshDirectory } from "./support/process.js";
 import { waitFor } from "./support/wait.js";
 
 const run = promisify(execFile);
@@ -21,8 +21,7 @@ if (!available && process.env.CI) {
   throw new Error(`${AWS} is missing: .ci/run installs Debian's awscli package`);
 }
 
-let service: StartedProcess;
-let dataDir: string;
+let service: StartedOnFreshDirectory;
 let home: string;
 
 /** Runs `aws kinesis <args>` against the service and parses its JSON output. */
@@ -48,14 +47,12 @@ async function kinesis(...args: string[]): Promise<Record<string, unknown>> {
 
 describe.runIf(available)("the AWS CLI against npm start", () => {
   beforeAll(async () => {
-    dataDir = await mkdtemp(path.join(tmpdir(), "tributary-cli-"));
     home = await mkdtemp(path.join(tmpdir(), "tributary-cli-home-"));
-    service = await spawnStart({ dataDir, env: { CREATE_STREAM_MS: "0" } });
+    service = await startOnFreshDirectory("cli", { CREATE_STREAM_MS: "0" });
   });
 
   afterAll(async () => {
-    if (service) await stopService(service);
-    await rm(dataDir, { recursive: true, force: true });
+    await service?.stop();
     await rm(home, { recursive: true, force: true });
   });
 

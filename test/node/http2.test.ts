@@ -4,10 +4,7 @@
  * works here with no request-handler override, while HTTP/1.1 clients (the
  * AWS CLI, kinesalite users' code) keep working on the same endpoint.
  */
-import { mkdtemp, rm } from "node:fs/promises";
 import http2 from "node:http2";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import {
   KinesisClient,
   ListStreamsCommand,
@@ -17,16 +14,14 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { kinesisClient } from "./support/client.js";
 import { createActiveStream, present, readShard } from "./support/kinesis.js";
-import { type StartedProcess, spawnStart, stopService } from "./support/process.js";
+import { type StartedOnFreshDirectory, startOnFreshDirectory } from "./support/process.js";
 
-let service: StartedProcess;
-let dataDir: string;
+let service: StartedOnFreshDirectory;
 let http2Client: KinesisClient;
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(path.join(tmpdir(), "tributary-h2-"));
   // Reads follow writes at once, one attempt each: limits are tested elsewhere.
-  service = await spawnStart({ dataDir, env: { CREATE_STREAM_MS: "0", KINESIS_LIMITS: "off" } });
+  service = await startOnFreshDirectory("h2", { CREATE_STREAM_MS: "0", KINESIS_LIMITS: "off" });
   // The SDK's default configuration: its HTTP/2 handler.
   http2Client = new KinesisClient({
     endpoint: service.endpoint,
@@ -38,8 +33,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   http2Client?.destroy();
-  if (service) await stopService(service);
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  await service?.stop();
 });
 
 describe("HTTP/2 and HTTP/1.1 on one port", () => {

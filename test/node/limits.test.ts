@@ -3,29 +3,23 @@
  * shard written faster than 1,000 records a second, the way AWS does. (The
  * limits themselves are tested in test/workers/api/throughput.test.ts.)
  */
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { type KinesisClient, PutRecordsCommand } from "@aws-sdk/client-kinesis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { kinesisClient } from "./support/client.js";
 import { ACCOUNT, createActiveStream } from "./support/kinesis.js";
-import { type StartedProcess, spawnStart, stopService } from "./support/process.js";
+import { type StartedOnFreshDirectory, startOnFreshDirectory } from "./support/process.js";
 
-let service: StartedProcess;
-let dataDir: string;
+let service: StartedOnFreshDirectory;
 let client: KinesisClient;
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(path.join(tmpdir(), "tributary-limits-"));
-  service = await spawnStart({ dataDir, env: { CREATE_STREAM_MS: "0" } });
+  service = await startOnFreshDirectory("limits", { CREATE_STREAM_MS: "0" });
   client = kinesisClient(service.endpoint);
 });
 
 afterAll(async () => {
   client?.destroy();
-  if (service) await stopService(service);
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  await service?.stop();
 });
 
 describe("npm start's default configuration", () => {

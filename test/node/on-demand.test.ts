@@ -5,9 +5,6 @@
  * (limits on), with ON_DEMAND_SCALE_MS shortened so that a window of
  * measurement takes a second instead of ten.
  */
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import {
   CreateStreamCommand,
   DescribeStreamSummaryCommand,
@@ -17,7 +14,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { kinesisClient } from "./support/client.js";
 import { waitForActive } from "./support/kinesis.js";
-import { type StartedProcess, spawnStart, stopService } from "./support/process.js";
+import { type StartedOnFreshDirectory, startOnFreshDirectory } from "./support/process.js";
 
 const STREAM = "scales-itself";
 /**
@@ -28,23 +25,20 @@ const RATE = 12_000;
 const BATCH = 500;
 const SECONDS = 9;
 
-let service: StartedProcess;
-let dataDir: string;
+let service: StartedOnFreshDirectory;
 let client: KinesisClient;
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(path.join(tmpdir(), "tributary-on-demand-"));
-  service = await spawnStart({
-    dataDir,
-    env: { CREATE_STREAM_MS: "0", ON_DEMAND_SCALE_MS: "1000" },
+  service = await startOnFreshDirectory("on-demand", {
+    CREATE_STREAM_MS: "0",
+    ON_DEMAND_SCALE_MS: "1000",
   });
   client = kinesisClient(service.endpoint);
 });
 
 afterAll(async () => {
   client?.destroy();
-  if (service) await stopService(service);
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  await service?.stop();
 });
 
 const openShards = async () =>

@@ -12,10 +12,7 @@
  * coverage here fails this file.
  */
 import { randomBytes } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
 import http2 from "node:http2";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import {
   type _Record,
   AddTagsToStreamCommand,
@@ -73,7 +70,7 @@ import {
   tilesHashKeySpace,
   waitForActive,
 } from "./support/kinesis.js";
-import { type StartedProcess, spawnStart, stopService } from "./support/process.js";
+import { type StartedOnFreshDirectory, startOnFreshDirectory } from "./support/process.js";
 import { waitFor } from "./support/wait.js";
 
 /** A PROVISIONED stream of 3 shards, and an ON_DEMAND one (which gets 4). */
@@ -82,18 +79,19 @@ const ON_DEMAND = "e2e-on-demand";
 const REGION = "us-east-1";
 const ONE_MIB = 1024 * 1024;
 
-let service: StartedProcess;
-let dataDir: string;
+let service: StartedOnFreshDirectory;
 let kinesis: KinesisClient;
 /** The operations this client sent that the service answered with success. */
 const answered = new Set<string>();
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(path.join(tmpdir(), "tributary-sdk-default-"));
   // New streams are ACTIVE at once; deleted ones stay DELETING for the
   // default 500 ms, which the DeleteStream test waits out on its condition.
   // Calls follow each other at once, one attempt each: limits are tested elsewhere.
-  service = await spawnStart({ dataDir, env: { CREATE_STREAM_MS: "0", KINESIS_LIMITS: "off" } });
+  service = await startOnFreshDirectory("sdk-default", {
+    CREATE_STREAM_MS: "0",
+    KINESIS_LIMITS: "off",
+  });
   // The SDK's default configuration, as a user writes it: no requestHandler.
   // One attempt, so each error is seen as the service returned it.
   kinesis = new KinesisClient({
@@ -127,8 +125,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   kinesis?.destroy();
-  if (service) await stopService(service);
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  await service?.stop();
 });
 
 async function summary(stream: string): Promise<StreamDescriptionSummary> {

@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
-import { readdir, readFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { projectRoot } from "./service.js";
 import { waitFor } from "./wait.js";
@@ -225,4 +226,41 @@ export async function stopService(started: StartedProcess): Promise<void> {
   if ((await survivors(groups)).length > 0) {
     signalGroups(groups, "SIGKILL");
   }
+}
+
+/** npm start on a data directory of its own, which `stop` removes. */
+export interface StartedOnFreshDirectory extends StartedProcess {
+  readonly dataDir: string;
+  /** Stops every process group of the service, then removes its data directory. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs npm start on a fresh temporary data directory, for the tests of one
+ * file: call it in `beforeAll` and `stop()` in `afterAll`.
+ *
+ * @example
+ * beforeAll(async () => { service = await startOnFreshDirectory("limits", { CREATE_STREAM_MS: "0" }); });
+ * afterAll(() => service?.stop());
+ */
+export async function startOnFreshDirectory(
+  name: string,
+  env: Record<string, string> = {},
+): Promise<StartedOnFreshDirectory> {
+  const dataDir = await mkdtemp(path.join(tmpdir(), `tributary-${name}-`));
+  let started: StartedProcess;
+  try {
+    started = await spawnStart({ dataDir, env });
+  } catch (error) {
+    await rm(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+  return {
+    ...started,
+    dataDir,
+    async stop() {
+      await stopService(started);
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
 }
