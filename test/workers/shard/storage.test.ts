@@ -430,6 +430,25 @@ describe("Shard storage", () => {
       expect(read.childShards).toEqual(children);
     });
 
+    it("ends a closed shard's reads with the call that returns its last record", async () => {
+      const { stub } = await shard();
+      await append(
+        stub,
+        Array.from({ length: 5 }, (_, i) => entry(`${i}`)),
+      );
+      await stub.close([]);
+      const first = await read(stub, await iterator(stub, { type: "TRIM_HORIZON" }), 4);
+      expect([texts(first.records), first.nextIterator === null]).toEqual([
+        ["0", "1", "2", "3"],
+        false,
+      ]);
+      const second = await read(stub, first.nextIterator ?? "", 4);
+      expect([texts(second.records), second.nextIterator]).toEqual([["4"], null]);
+      // Exactly as many records as the limit: the same call ends the shard.
+      const whole = await read(stub, await iterator(stub, { type: "TRIM_HORIZON" }), 5);
+      expect([whole.records.length, whole.nextIterator]).toEqual([5, null]);
+    });
+
     it("ignores a second init", async () => {
       const { cfg, stub } = await shard();
       await stub.init({ ...cfg, epoch: cfg.epoch + 1, shardIndex: 9, streamName: "other" });
