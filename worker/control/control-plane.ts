@@ -28,7 +28,6 @@ import {
 import { evenRanges } from "../../src/kinesis/hash-key.js";
 import type {
   AccountSettingsOutput,
-  ChildShard,
   DescribeLimitsOutput,
   EnhancedMonitoringOutput,
   ListShardsOutput,
@@ -64,9 +63,10 @@ import {
 } from "../../src/kinesis/sequence-number.js";
 import { bytesToHex } from "../../src/kinesis/shard-iterator.js";
 import { iteratorKeyOf } from "../iterators/keys.js";
-import { isGone, type ShardConfig, type WireError } from "../shard/types.js";
+import type { ShardConfig, WireError } from "../shard/types.js";
 import { migrate } from "../storage/migrate.js";
 import { shardStub } from "../stubs.js";
+import { applyReshard, type ReshardPlan, storedPlan } from "./reshard.js";
 import { CONTROL_MIGRATIONS } from "./schema.js";
 import { byKey, tagKeysProblem, tagsProblem, tooManyTags } from "./tags.js";
 import {
@@ -100,25 +100,6 @@ interface StreamRow {
   /** UpdateStreamMode call times (ms) of the last 24 hours, comma-separated. */
   mode_changes: string;
   [key: string]: SqlStorageValue;
-}
-
-/** A reshard in progress, as stored until it is fully applied (see `#applyReshard`). */
-interface ReshardPlan {
-  scope: ScopeRef;
-  stream: string;
-  /** When the reshard happened: closing and creation times of its shards. */
-  at: number;
-  steps: {
-    parents: string[];
-    children: {
-      shardId: string;
-      shardIndex: number;
-      start: string;
-      end: string;
-      parentShardId: string;
-      adjacentParentShardId?: string;
-    }[];
-  }[];
 }
 
 interface AccountSettingsRow {
@@ -187,7 +168,7 @@ export class ControlPlane extends DurableObject<Env> {
       for (const { plan } of ctx.storage.sql
         .exec<{ plan: string }>("SELECT plan FROM reshards")
         .toArray()) {
-        await this.#applyReshard(JSON.parse(plan) as ReshardPlan);
+        await applyReshard(ctx, env, JSON.parse(plan) as ReshardPlan);
       }
     });
   }
@@ -1128,22 +1109,7 @@ export class ControlPlane extends DurableObject<Env> {
     now: number,
     options: { updating: boolean } = { updating: true },
   ): Promise<void> {
-    const plan: ReshardPlan = {
-      scope: { account: scope.account, region: scope.region },
-      stream: row.name,
-      at: now,
-      steps: steps.map((step) => ({
-        parents: [...step.parents],
-        children: step.children.map((c) => ({
-          shardId: c.shardId,
-          shardIndex: c.shardIndex,
-          start: c.start.toString(),
-          end: c.end.toString(),
-          parentShardId: c.parentShardId,
-          ...(c.adjacentParentShardId ? { adjacentParentShardId: c.adjacentParentShardId } : {}),
-        })),
-      })),
-    };
+    const plan = storedPlan(scope, row.name, steps, now);
     const sql = this.ctx.storage.sql;
     this.ctx.storage.transactionSync(() => {
       sql.exec(
@@ -1158,93 +1124,7 @@ export class ControlPlane extends DurableObject<Env> {
         JSON.stringify(plan),
       );
     });
-    await this.ctx.blockConcurrencyWhile(() => this.#applyReshard(plan));
-  }
-
-  /**
-   * Applies a stored reshard, step by step: the children are created, then the
-   * parents closed (each answers where its log ended), then the control plane
-   * records both. Every part can run twice with the same outcome.
-   */
-  async #applyReshard(plan: ReshardPlan): Promise<void> {
-    const sql = this.ctx.storage.sql;
-    const row = sql
-      .exec<StreamRow>("SELECT * FROM streams WHERE name = ?", plan.stream)
-      .toArray()[0];
-    if (!row || row.deleting_until !== null) {
-      sql.exec("DELETE FROM reshards WHERE stream = ?", plan.stream);
-      return;
-    }
-    const indexOf = new Map(this.#shards(row.name).map((s) => [s.shard_id, s.shard_index]));
-    for (const step of plan.steps) {
-      const configs: ShardConfig[] = step.children.map((child) => ({
-        account: plan.scope.account,
-        region: plan.scope.region,
-        streamName: row.name,
-        incarnation: row.incarnation,
-        epoch: row.epoch,
-        shardId: child.shardId,
-        shardIndex: child.shardIndex,
-        startingHashKey: child.start,
-        endingHashKey: child.end,
-        parentShardId: child.parentShardId,
-        ...(child.adjacentParentShardId
-          ? { adjacentParentShardId: child.adjacentParentShardId }
-          : {}),
-        retentionHours: row.retention_hours,
-        iteratorKey: row.iterator_key,
-        createdAt: plan.at,
-        onDemand: row.mode === "ON_DEMAND",
-      }));
-      await Promise.all(
-        configs.map((config) => shardStub(this.env, row.incarnation, config.shardId).init(config)),
-      );
-      const childShards: ChildShard[] = step.children.map((child) => ({
-        ShardId: child.shardId,
-        ParentShards: child.adjacentParentShardId
-          ? [child.parentShardId, child.adjacentParentShardId]
-          : [child.parentShardId],
-        HashKeyRange: { StartingHashKey: child.start, EndingHashKey: child.end },
-      }));
-      const endings = await Promise.all(
-        step.parents.map(async (parent) => {
-          const closed = await shardStub(this.env, row.incarnation, parent).close(childShards);
-          return { parent, endingPosition: isGone(closed) ? 0 : closed.endingPosition };
-        }),
-      );
-      this.ctx.storage.transactionSync(() => {
-        for (const config of configs) {
-          sql.exec(
-            `INSERT OR IGNORE INTO shards (stream, shard_index, shard_id, starting_hash_key, ending_hash_key,
-               parent_shard_id, adjacent_parent_shard_id, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-            row.name,
-            config.shardIndex,
-            config.shardId,
-            config.startingHashKey,
-            config.endingHashKey,
-            config.parentShardId ?? null,
-            config.adjacentParentShardId ?? null,
-            plan.at,
-          );
-          indexOf.set(config.shardId, config.shardIndex);
-        }
-        for (const { parent, endingPosition } of endings) {
-          sql.exec(
-            "UPDATE shards SET closed_at = ?, ending_sequence_number = ? WHERE stream = ? AND shard_id = ?",
-            plan.at,
-            formatSequenceNumber({
-              epoch: row.epoch,
-              shardIndex: indexOf.get(parent) ?? 0,
-              position: BigInt(endingPosition),
-            }),
-            row.name,
-            parent,
-          );
-        }
-      });
-    }
-    sql.exec("DELETE FROM reshards WHERE stream = ?", plan.stream);
+    await this.ctx.blockConcurrencyWhile(() => applyReshard(this.ctx, this.env, plan));
   }
 
   /** The account's on-demand stream quota (DescribeLimits reports it). */
