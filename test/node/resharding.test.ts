@@ -3,7 +3,7 @@
  * the stream scales up and down. Afterwards every acknowledged record is read
  * back exactly once by following the lineage (parents before children,
  * through ChildShards), each partition key's records in the order they were
- * acknowledged, and no call failed along the way.
+ * acknowledged, and no call failed along the way, a reader's included.
  */
 import {
   type KinesisClient,
@@ -16,8 +16,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { kinesisClient } from "./support/client.js";
 import {
   createActiveStream,
+  getRecords,
+  listShards,
   openShardsInOrder,
   readLineage,
+  shardIterator,
   waitForActive,
 } from "./support/kinesis.js";
 import { type Service, startService } from "./support/service.js";
@@ -92,6 +95,24 @@ describe("resharding while producers write", () => {
       }
     });
 
+    // A reader meanwhile, as a consumer would: it lists the shards, takes an
+    // iterator of each and reads a page, over and over. None of its calls may
+    // fail while shards close and open under it.
+    let readPages = 0;
+    const reader = (async () => {
+      while (writing && errors.length === 0) {
+        try {
+          for (const shard of await listShards(client, STREAM)) {
+            const iterator = await shardIterator(client, STREAM, shard.ShardId ?? "", "LATEST");
+            await getRecords(client, iterator);
+            readPages++;
+          }
+        } catch (error) {
+          errors.push(error);
+        }
+      }
+    })();
+
     const ackedSoon = async (n: number) => {
       const target = acked.length + n;
       while (acked.length < target && errors.length === 0) {
@@ -142,7 +163,7 @@ describe("resharding while producers write", () => {
       );
     }
     writing = false;
-    await Promise.all(producers);
+    await Promise.all([...producers, reader]);
 
     expect(errors).toEqual([]);
     expect((await openShardsInOrder(client, STREAM)).length).toBe(3);
@@ -163,5 +184,6 @@ describe("resharding while producers write", () => {
       expect(counters, key).toEqual(counters.map((_, i) => i));
     }
     expect(acked.length).toBeGreaterThan(2000);
+    expect(readPages).toBeGreaterThan(10);
   });
 });
