@@ -6,6 +6,7 @@
 import type { Scope } from "../../src/kinesis/arn.js";
 import { KinesisError } from "../../src/kinesis/errors.js";
 import { keyBytesHash, MAX_HASH_KEY } from "../../src/kinesis/hash-key.js";
+import { encodeAll } from "../../src/kinesis/utf8.js";
 import { pack } from "../shard/segment.js";
 import type { AppendEntry } from "../shard/types.js";
 import { isClosed, isGone } from "../shard/types.js";
@@ -23,14 +24,14 @@ export interface PreparedRecord extends AppendEntry {
   readonly hashKey: bigint;
 }
 
-const encoder = new TextEncoder();
 /** How many fresh shard maps one write reads before it gives up. */
 const MAX_MAP_RELOADS = 8;
 
 /** Encodes each partition key once and computes each hash key once. */
 export function prepare(entries: readonly WriteEntry[]): PreparedRecord[] {
-  return entries.map((entry) => {
-    const key = encoder.encode(entry.PartitionKey);
+  const keys = encodeAll(entries.map((entry) => entry.PartitionKey));
+  return entries.map((entry, i) => {
+    const key = keys[i] as Uint8Array;
     return { key, data: entry.Data, hashKey: hashKeyOf(entry, key) };
   });
 }
