@@ -279,14 +279,62 @@ function lowerFirst(name: string): string {
   return name.charAt(0).toLowerCase() + name.slice(1);
 }
 
+/**
+ * A string's length as AWS counts it, in code points. The count is taken only
+ * when the bounds need it: a string has at most as many code points as UTF-16
+ * units and at least half as many, which settles nearly every partition key
+ * of a PutRecords call without walking it.
+ */
+function codePointLength(text: string, min: number | undefined, max: number | undefined): number {
+  const units = text.length;
+  if ((max === undefined || units <= max) && (min === undefined || Math.ceil(units / 2) >= min)) {
+    return units;
+  }
+  let count = 0;
+  for (let i = 0; i < units; i++) {
+    const code = text.charCodeAt(i);
+    // A high surrogate followed by a low one is one code point.
+    if (code >= 0xd800 && code <= 0xdbff && i + 1 < units) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) i++;
+    }
+    count++;
+  }
+  return count;
+}
+
+/** A structure's members with their names as AWS's messages spell them, worked out once per shape. */
+const memberLists = new WeakMap<StructureShape, readonly [string, string, Shape][]>();
+
+function membersOf(shape: StructureShape): readonly [string, string, Shape][] {
+  let list = memberLists.get(shape);
+  if (!list) {
+    list = Object.entries(shape.members).map(([name, member]) => [name, lowerFirst(name), member]);
+    memberLists.set(shape, list);
+  }
+  return list;
+}
+
+/** A list's structure items as required shapes (a null item is missing), made once per shape. */
+const requiredItems = new WeakMap<StructureShape, StructureShape>();
+
+function requiredItem(shape: StructureShape): StructureShape {
+  let item = requiredItems.get(shape);
+  if (!item) {
+    item = { ...shape, required: true };
+    requiredItems.set(shape, item);
+  }
+  return item;
+}
+
 function checkMembers(
   shape: StructureShape,
   value: Record<string, unknown>,
   prefix: string,
   errors: string[],
 ): void {
-  for (const [name, member] of Object.entries(shape.members)) {
-    check(member, value[name], `${prefix}${lowerFirst(name)}`, errors);
+  for (const [name, messageName, member] of membersOf(shape)) {
+    check(member, value[name], `${prefix}${messageName}`, errors);
   }
 }
 
@@ -377,7 +425,7 @@ function check(shape: Shape, value: unknown, path: string, errors: string[]): vo
     case "map": {
       const length =
         shape.kind === "string"
-          ? [...(value as string)].length
+          ? codePointLength(value as string, shape.min, shape.max)
           : shape.kind === "map"
             ? Object.keys(value as object).length
             : (value as { length: number }).length;
@@ -445,10 +493,10 @@ function check(shape: Shape, value: unknown, path: string, errors: string[]): vo
       const items = value as unknown[];
       if (shape.member.kind === "structure") {
         // The model's lists are not @sparse: a null structure item is missing.
-        const member = { ...shape.member, required: true };
-        items.forEach((item, i) => {
-          check(member, item, `${path}.${i + 1}.member`, errors);
-        });
+        const member = requiredItem(shape.member);
+        for (let i = 0; i < items.length; i++) {
+          check(member, items[i], `${path}.${i + 1}.member`, errors);
+        }
       } else {
         // Nor are null scalar items allowed; they break the member's rules.
         const nulls = items.some((item) => item == null);

@@ -752,3 +752,27 @@ describe("parseInput", () => {
     });
   });
 });
+
+describe("string lengths", () => {
+  it("count code points, as AWS does, whatever the bounds and the surrogates", () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: fc.constantFrom("a", "é", "🚀", "\ud800", "\udc00"), maxLength: 12 }),
+        fc.integer({ min: 0, max: 14 }),
+        fc.integer({ min: 0, max: 14 }),
+        (text, min, max) => {
+          const shape = struct({ S: string({ min, max }) });
+          const points = [...text].length;
+          const valid = points >= min && points <= max;
+          let refused = false;
+          try {
+            parseInput(shape, { S: text });
+          } catch (error) {
+            refused = error instanceof KinesisError;
+          }
+          expect(refused).toBe(!valid);
+        },
+      ),
+    );
+  });
+});
