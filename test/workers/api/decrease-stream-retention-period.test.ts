@@ -10,6 +10,7 @@ import {
   getRecords,
   ok,
   PATTERN,
+  refusesMissingStream,
   refusesWrongTypes,
   rule,
   setShardClock,
@@ -90,15 +91,10 @@ describeEachWire("DecreaseStreamRetentionPeriod", () => {
       );
     });
 
-    it("answers a stream that does not exist with ResourceNotFoundException", async () => {
-      const name = uniqueName("dec-none");
-      await expectError(
-        OP,
-        { StreamName: name, RetentionPeriodHours: 24 },
-        "ResourceNotFoundException",
-        `Stream ${name} under account 000000000000 not found.`,
-      );
-    });
+    refusesMissingStream(OP, "dec-none", (name) => ({
+      StreamName: name,
+      RetentionPeriodHours: 24,
+    }));
 
     it("refuses a period longer than the stream's, in AWS's words", async () => {
       const name = uniqueName("dec-more");

@@ -11,6 +11,7 @@ import {
   getRecords,
   ok,
   PATTERN,
+  refusesMissingStream,
   refusesWrongTypes,
   rule,
   shardIterator,
@@ -83,15 +84,7 @@ describeEachWire("DeleteStream", () => {
       expect(listed.StreamNames).not.toContain(name);
     });
 
-    it("answers a stream that does not exist with ResourceNotFoundException", async () => {
-      const name = uniqueName("del-none");
-      await expectError(
-        OP,
-        { StreamName: name },
-        "ResourceNotFoundException",
-        `Stream ${name} under account 000000000000 not found.`,
-      );
-    });
+    refusesMissingStream(OP, "del-none", (name) => ({ StreamName: name }));
 
     it("cannot delete a stream twice", async () => {
       const name = uniqueName("del-twice");

@@ -6,6 +6,7 @@ import {
   failure,
   ok,
   PATTERN,
+  refusesMissingStream,
   refusesWrongTypes,
   rule,
   uniqueName,
@@ -82,15 +83,7 @@ describeEachWire("DescribeStreamSummary", () => {
       ).toBe((description.StreamDescription as Record<string, unknown>).StreamCreationTimestamp);
     });
 
-    it("answers a stream that does not exist with ResourceNotFoundException", async () => {
-      const name = uniqueName("dss-none");
-      await expectError(
-        OP,
-        { StreamName: name },
-        "ResourceNotFoundException",
-        `Stream ${name} under account 000000000000 not found.`,
-      );
-    });
+    refusesMissingStream(OP, "dss-none", (name) => ({ StreamName: name }));
 
     it("accepts StreamARN, and refuses one that disagrees with StreamName", async () => {
       const name = uniqueName("dss-arn");

@@ -6,6 +6,7 @@ import {
   failure,
   ok,
   PATTERN,
+  refusesMissingStream,
   refusesWrongTypes,
   rule,
   type ShardDescription,
@@ -182,15 +183,7 @@ describeEachWire("DescribeStream", () => {
       expect(ids(all)).toHaveLength(5);
     });
 
-    it("answers a stream that does not exist with ResourceNotFoundException", async () => {
-      const name = uniqueName("ds-none");
-      await expectError(
-        OP,
-        { StreamName: name },
-        "ResourceNotFoundException",
-        `Stream ${name} under account 000000000000 not found.`,
-      );
-    });
+    refusesMissingStream(OP, "ds-none", (name) => ({ StreamName: name }));
 
     it("accepts StreamARN in place of StreamName, or with a StreamName that agrees", async () => {
       const name = uniqueName("ds-arn");

@@ -10,10 +10,10 @@ import {
   failure,
   ok,
   PATTERN,
+  refusesMissingStream,
   refusesWrongTypes,
   rule,
   summaryOf,
-  uniqueName,
 } from "../support/kinesis.js";
 
 /** Every shard-level metric, in the model's order. */
@@ -86,15 +86,10 @@ export function enhancedMonitoringInputCases(operation: string): void {
       ]);
     });
 
-    it("answers a stream that does not exist with ResourceNotFoundException", async () => {
-      const name = uniqueName("em-none");
-      await expectError(
-        OP,
-        { StreamName: name, ShardLevelMetrics: ["ALL"] },
-        "ResourceNotFoundException",
-        `Stream ${name} under account 000000000000 not found.`,
-      );
-    });
+    refusesMissingStream(OP, "em-none", (name) => ({
+      StreamName: name,
+      ShardLevelMetrics: ["ALL"],
+    }));
 
     it("requires StreamName or StreamARN", async () => {
       await expectError(

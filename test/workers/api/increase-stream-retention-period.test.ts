@@ -10,6 +10,7 @@ import {
   getRecords,
   ok,
   PATTERN,
+  refusesMissingStream,
   refusesWrongTypes,
   rule,
   setShardClock,
@@ -87,15 +88,10 @@ describeEachWire("IncreaseStreamRetentionPeriod", () => {
       }
     });
 
-    it("answers a stream that does not exist with ResourceNotFoundException", async () => {
-      const name = uniqueName("inc-none");
-      await expectError(
-        OP,
-        { StreamName: name, RetentionPeriodHours: 25 },
-        "ResourceNotFoundException",
-        `Stream ${name} under account 000000000000 not found.`,
-      );
-    });
+    refusesMissingStream(OP, "inc-none", (name) => ({
+      StreamName: name,
+      RetentionPeriodHours: 25,
+    }));
 
     it("refuses a period shorter than the stream's, in AWS's words", async () => {
       const name = uniqueName("inc-less");

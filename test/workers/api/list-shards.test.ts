@@ -7,6 +7,7 @@ import {
   freshRegion,
   ok,
   PATTERN,
+  refusesMissingStream,
   refusesWrongTypes,
   rule,
   type ShardDescription,
@@ -157,15 +158,7 @@ describeEachWire("ListShards", () => {
       );
     });
 
-    it("answers a stream that does not exist with ResourceNotFoundException", async () => {
-      const name = uniqueName("lsh-none");
-      await expectError(
-        OP,
-        { StreamName: name },
-        "ResourceNotFoundException",
-        `Stream ${name} under account 000000000000 not found.`,
-      );
-    });
+    refusesMissingStream(OP, "lsh-none", (name) => ({ StreamName: name }));
 
     it("pages with MaxResults and NextToken", async () => {
       const name = uniqueName("lsh-page");

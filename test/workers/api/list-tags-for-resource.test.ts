@@ -6,6 +6,7 @@ import {
   failure,
   ok,
   PATTERN,
+  refusesMissingStream,
   refusesWrongTypes,
   rule,
   streamArnOf,
@@ -38,15 +39,7 @@ describeEachWire("ListTagsForResource", () => {
       ]);
     });
 
-    it("answers a stream that does not exist with ResourceNotFoundException", async () => {
-      const name = uniqueName("ltr-none");
-      await expectError(
-        OP,
-        { ResourceARN: streamArnOf(name) },
-        "ResourceNotFoundException",
-        `Stream ${name} under account 000000000000 not found.`,
-      );
-    });
+    refusesMissingStream(OP, "ltr-none", (name) => ({ ResourceARN: streamArnOf(name) }));
 
     it("does not find a consumer, since there are none yet", async () => {
       const name = uniqueName("ltr-consumer");

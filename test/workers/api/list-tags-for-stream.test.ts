@@ -6,6 +6,7 @@ import {
   failure,
   ok,
   PATTERN,
+  refusesMissingStream,
   refusesWrongTypes,
   rule,
   streamArnOf,
@@ -53,15 +54,11 @@ describeEachWire("ListTagsForStream", () => {
       ]);
     });
 
-    it("answers a stream that does not exist with ResourceNotFoundException", async () => {
-      const name = uniqueName("lt-none");
-      await expectError(
-        OP,
-        { StreamName: name, ExclusiveStartTagKey: "a", Limit: 1 },
-        "ResourceNotFoundException",
-        `Stream ${name} under account 000000000000 not found.`,
-      );
-    });
+    refusesMissingStream(OP, "lt-none", (name) => ({
+      StreamName: name,
+      ExclusiveStartTagKey: "a",
+      Limit: 1,
+    }));
 
     it("requires StreamName or StreamARN", async () => {
       await expectError(

@@ -11,6 +11,7 @@ import {
   md5HashKey,
   ok,
   PATTERN,
+  refusesMissingStream,
   refusesWrongTypes,
   rule,
   type ShardDescription,
@@ -292,15 +293,11 @@ describeEachWire("PutRecord", () => {
       expect(stored.every((byte, i) => byte === big[i])).toBe(true);
     });
 
-    it("answers a stream that does not exist with ResourceNotFoundException", async () => {
-      const name = uniqueName("pr-none");
-      await expectError(
-        OP,
-        { StreamName: name, PartitionKey: "a", Data: "" },
-        "ResourceNotFoundException",
-        `Stream ${name} under account 000000000000 not found.`,
-      );
-    });
+    refusesMissingStream(OP, "pr-none", (name) => ({
+      StreamName: name,
+      PartitionKey: "a",
+      Data: "",
+    }));
 
     it("accepts StreamARN, and refuses one that disagrees with StreamName", async () => {
       const name = uniqueName("pr-arn");

@@ -13,6 +13,7 @@ import {
   ok,
   PATTERN,
   type RecordOut,
+  refusesMissingStream,
   refusesWrongTypes,
   rule,
   shardIterator,
@@ -254,15 +255,10 @@ describeEachWire("PutRecords", () => {
       expect(result.Records).toHaveLength(5);
     });
 
-    it("answers a stream that does not exist with ResourceNotFoundException", async () => {
-      const name = uniqueName("prs-none");
-      await expectError(
-        OP,
-        { StreamName: name, Records: [{ PartitionKey: "a", Data: "" }] },
-        "ResourceNotFoundException",
-        `Stream ${name} under account 000000000000 not found.`,
-      );
-    });
+    refusesMissingStream(OP, "prs-none", (name) => ({
+      StreamName: name,
+      Records: [{ PartitionKey: "a", Data: "" }],
+    }));
 
     it("accepts StreamARN, and refuses one that disagrees with StreamName", async () => {
       const name = uniqueName("prs-arn");

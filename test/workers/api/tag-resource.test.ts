@@ -7,6 +7,7 @@ import {
   failure,
   ok,
   PATTERN,
+  refusesMissingStream,
   refusesWrongTypes,
   rule,
   streamArnOf,
@@ -58,15 +59,10 @@ describeEachWire("TagResource", () => {
       }
     });
 
-    it("answers a stream that does not exist with ResourceNotFoundException", async () => {
-      const name = uniqueName("tr-none");
-      await expectError(
-        OP,
-        { Tags: { a: "b" }, ResourceARN: streamArnOf(name) },
-        "ResourceNotFoundException",
-        `Stream ${name} under account 000000000000 not found.`,
-      );
-    });
+    refusesMissingStream(OP, "tr-none", (name) => ({
+      Tags: { a: "b" },
+      ResourceARN: streamArnOf(name),
+    }));
 
     it("does not find another account's or region's stream", async () => {
       const name = uniqueName("tr-other");

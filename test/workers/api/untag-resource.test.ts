@@ -7,6 +7,7 @@ import {
   failure,
   ok,
   PATTERN,
+  refusesMissingStream,
   refusesWrongTypes,
   rule,
   streamArnOf,
@@ -55,15 +56,10 @@ describeEachWire("UntagResource", () => {
       ]);
     });
 
-    it("answers a stream that does not exist with ResourceNotFoundException", async () => {
-      const name = uniqueName("ur-none");
-      await expectError(
-        OP,
-        { TagKeys: ["a"], ResourceARN: streamArnOf(name) },
-        "ResourceNotFoundException",
-        `Stream ${name} under account 000000000000 not found.`,
-      );
-    });
+    refusesMissingStream(OP, "ur-none", (name) => ({
+      TagKeys: ["a"],
+      ResourceARN: streamArnOf(name),
+    }));
 
     it("does not find a consumer, since there are none yet", async () => {
       const name = uniqueName("ur-consumer");

@@ -11,6 +11,7 @@ import {
   failure,
   ok,
   PATTERN,
+  refusesMissingStream,
   refusesWrongTypes,
   rule,
   streamArnOf,
@@ -72,15 +73,10 @@ describeEachWire("UpdateMaxRecordSize", () => {
       );
     });
 
-    it("answers a stream that does not exist with ResourceNotFoundException", async () => {
-      const name = uniqueName("mrs-none");
-      await expectError(
-        OP,
-        { StreamARN: streamArnOf(name), MaxRecordSizeInKiB: 2048 },
-        "ResourceNotFoundException",
-        `Stream ${name} under account 000000000000 not found.`,
-      );
-    });
+    refusesMissingStream(OP, "mrs-none", (name) => ({
+      StreamARN: streamArnOf(name),
+      MaxRecordSizeInKiB: 2048,
+    }));
 
     it("refuses a stream that is not ACTIVE", async () => {
       await expectRefusedWhileCreating(OP, "mrs-busy", (name, region) => ({

@@ -10,6 +10,7 @@ import {
   listShards,
   ok,
   PATTERN,
+  refusesMissingStream,
   refusesWrongTypes,
   rule,
   setControlClock,
@@ -121,14 +122,12 @@ describeEachWire("UpdateStreamMode", () => {
       await ok(OP, third, region);
     });
 
-    it("refuses a stream that does not exist, or is not ACTIVE", async () => {
-      const name = uniqueName("mode-nf");
-      await expectError(
-        OP,
-        { StreamARN: streamArnOf(name), StreamModeDetails: mode("ON_DEMAND") },
-        "ResourceNotFoundException",
-        `Stream ${name} under account ${ACCOUNT} not found.`,
-      );
+    refusesMissingStream(OP, "mode-nf", (name) => ({
+      StreamARN: streamArnOf(name),
+      StreamModeDetails: mode("ON_DEMAND"),
+    }));
+
+    it("refuses a stream that is still CREATING", async () => {
       await expectRefusedWhileCreating(OP, "mode", (n, region) => ({
         StreamARN: streamArnOf(n, region),
         StreamModeDetails: mode("ON_DEMAND"),

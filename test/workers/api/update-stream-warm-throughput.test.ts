@@ -10,6 +10,7 @@ import {
   freshRegion,
   ok,
   PATTERN,
+  refusesMissingStream,
   refusesWrongTypes,
   rule,
   streamArnOf,
@@ -63,15 +64,7 @@ describeEachWire("UpdateStreamWarmThroughput", () => {
       );
     });
 
-    it("answers a stream that does not exist with ResourceNotFoundException", async () => {
-      const name = uniqueName("wt-none");
-      await expectError(
-        OP,
-        { StreamName: name, WarmThroughputMiBps: 10 },
-        "ResourceNotFoundException",
-        `Stream ${name} under account 000000000000 not found.`,
-      );
-    });
+    refusesMissingStream(OP, "wt-none", (name) => ({ StreamName: name, WarmThroughputMiBps: 10 }));
 
     it("refuses a provisioned stream", async () => {
       const region = freshRegion("wt-prov");

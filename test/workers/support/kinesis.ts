@@ -608,3 +608,23 @@ export async function readLineage(name: string): Promise<LineageRecord[]> {
   }
   return out;
 }
+
+/**
+ * One test: the operation, asked about a stream that does not exist, answers
+ * AWS's ResourceNotFoundException. Call inside a `describe("behaviour")`.
+ */
+export function refusesMissingStream(
+  operation: string,
+  prefix: string,
+  body: (name: string) => Record<string, unknown>,
+): void {
+  it("answers a stream that does not exist with ResourceNotFoundException", async () => {
+    const name = uniqueName(prefix);
+    await expectError(
+      operation,
+      body(name),
+      "ResourceNotFoundException",
+      `Stream ${name} under account ${ACCOUNT} not found.`,
+    );
+  });
+}
