@@ -34,35 +34,29 @@ export interface ReshardStep {
   readonly children: readonly PlannedChild[];
 }
 
-/** Shard ids handed out in order, from the stream's next shard index. */
-class Ids {
-  constructor(public next: number) {}
-  take(): { shardIndex: number; shardId: string } {
-    const shardIndex = this.next++;
-    return { shardIndex, shardId: formatShardId(shardIndex) };
-  }
+/** The shard at `index`, as a child sees its own identity. */
+function idAt(index: number): { shardIndex: number; shardId: string } {
+  return { shardIndex: index, shardId: formatShardId(index) };
 }
 
 /** SplitShard: `parent` becomes [start, at - 1] and [at, end]. */
 export function splitStep(parent: PlanShard, at: bigint, nextIndex: number): ReshardStep {
-  const ids = new Ids(nextIndex);
   return {
     parents: [parent.shardId],
     children: [
-      { ...ids.take(), start: parent.start, end: at - 1n, parentShardId: parent.shardId },
-      { ...ids.take(), start: at, end: parent.end, parentShardId: parent.shardId },
+      { ...idAt(nextIndex), start: parent.start, end: at - 1n, parentShardId: parent.shardId },
+      { ...idAt(nextIndex + 1), start: at, end: parent.end, parentShardId: parent.shardId },
     ],
   };
 }
 
 /** MergeShards: `lower` and the shard right above it become one. */
 export function mergeStep(lower: PlanShard, upper: PlanShard, nextIndex: number): ReshardStep {
-  const ids = new Ids(nextIndex);
   return {
     parents: [lower.shardId, upper.shardId],
     children: [
       {
-        ...ids.take(),
+        ...idAt(nextIndex),
         start: lower.start,
         end: upper.end,
         parentShardId: lower.shardId,
@@ -83,8 +77,9 @@ export function uniformScalingSteps(
   target: number,
   nextIndex: number,
 ): ReshardStep[] {
-  const ids = new Ids(nextIndex);
   const steps: ReshardStep[] = [];
+  /** Each step takes the shard indexes after the last step's. */
+  const next = () => nextIndexAfter(steps, nextIndex);
   const ranges = evenRanges(target);
   // Already uniform at this count: nothing to do.
   const sorted = [...open].sort((a, b) => (a.start < b.start ? -1 : 1));
@@ -103,8 +98,7 @@ export function uniformScalingSteps(
       .filter((boundary) => boundary > shard.start && boundary <= shard.end);
     let current = shard;
     for (const cut of cuts) {
-      const step = splitStep(current, cut, ids.next);
-      ids.next += 2;
+      const step = splitStep(current, cut, next());
       steps.push(step);
       const [low, high] = step.children;
       if (!low || !high) throw new Error("a split opens two shards");
@@ -120,8 +114,7 @@ export function uniformScalingSteps(
     let merged = inside[0];
     for (const piece of inside.slice(1)) {
       if (!merged) break;
-      const step = mergeStep(merged, piece, ids.next);
-      ids.next += 1;
+      const step = mergeStep(merged, piece, next());
       steps.push(step);
       merged = step.children[0];
     }
