@@ -24,7 +24,7 @@ export default defineConfig({
             wrangler: { configPath: "./wrangler.toml" },
             miniflare: {
               // The conformance suites call shards faster than their limits
-              // allow; test/workers/shard/throughput.test.ts switches limits
+              // allow; test/workers/api/throughput.test.ts switches limits
               // back on, per shard, with a clock of its own.
               bindings: { CREATE_STREAM_MS: "0", DELETE_STREAM_MS: "0", KINESIS_LIMITS: "off" },
             },
@@ -32,7 +32,8 @@ export default defineConfig({
         ],
         test: {
           name: "workers",
-          include: ["test/workers/**/*.test.ts"],
+          // Beside the suites: the middleware tests, next to what they test.
+          include: ["test/workers/**/*.test.ts", "worker/**/*.test.ts"],
         },
       },
       {

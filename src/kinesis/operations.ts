@@ -50,7 +50,7 @@ export type Operation = (typeof OPERATIONS)[number];
 /** The service prefix of X-Amz-Target. */
 export const SERVICE_TARGET = "Kinesis_20131202";
 
-const known = new Set<string>(OPERATIONS);
+const known = new Map<string, Operation>(OPERATIONS.map((op) => [op, op]));
 
 /**
  * The operation an `X-Amz-Target` header names, or undefined.
@@ -63,5 +63,5 @@ export function operationOf(target: string | null | undefined): Operation | unde
   const dot = target.indexOf(".");
   if (dot < 0 || target.slice(0, dot) !== SERVICE_TARGET) return undefined;
   const name = target.slice(dot + 1);
-  return known.has(name) ? (name as Operation) : undefined;
+  return known.get(name);
 }

@@ -33,7 +33,7 @@ export function decodePageToken(text: string): PageToken | undefined {
       decoder.decode(decodeBase64Strict(text, (why) => new Error(why))),
     );
     if (!Array.isArray(parsed) || parsed.length !== 4) return undefined;
-    const [scope, after, state, issuedAt] = parsed as unknown[];
+    const [scope, after, state, issuedAt]: unknown[] = parsed;
     if (typeof scope !== "string" || typeof after !== "string" || typeof state !== "string")
       return undefined;
     if (typeof issuedAt !== "number") return undefined;

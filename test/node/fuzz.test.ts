@@ -436,7 +436,7 @@ function stripAnchors(pattern: string): string {
   return pattern.replace(/^\^/, "").replace(/\$$/, "");
 }
 
-/** The model's pattern as shape.ts applies it: anchored around the whole. */
+/** The model's pattern as validation.ts applies it: anchored around the whole. */
 function anchored(pattern: string): RegExp {
   return new RegExp(`^(?:${stripAnchors(pattern)})$`);
 }

@@ -507,7 +507,7 @@ describe("stream settings", () => {
     );
     expect((await summary(STREAM)).MaxRecordSizeInKiB).toBe(2048);
     // An isolate other than the one that took the update may go on with the
-    // old size until its cached route expires (worker/data/routes.ts): wait
+    // old size until its cached route expires (worker/clients/shard-map.ts): wait
     // for the record to be taken. A refused put writes nothing.
     const { ShardId, SequenceNumber } = await waitFor(put, { timeoutMs: 10_000, intervalMs: 100 });
     const read = await getRecords(

@@ -1,9 +1,8 @@
 import { streamTarget, tagMap } from "../../src/kinesis/constraints.js";
 import { required, struct } from "../../src/kinesis/shape.js";
-import { streamNameOf } from "../data/routes.js";
-import { unwrap } from "../rpc.js";
-import { controlStub } from "../stubs.js";
+import { controlPlane } from "../clients/control.js";
 import { defineAction } from "./action.js";
+import { streamNameOf } from "./targets.js";
 
 /** AddTagsToStream: adds tags, or replaces the values of keys the stream has; at most 50 a stream. */
 export default defineAction({
@@ -15,8 +14,7 @@ export default defineAction({
   }),
   async handle(input, { env, scope }) {
     const name = streamNameOf(scope, input);
-    return unwrap(
-      await controlStub(env, scope.account, scope.region).addTags(scope, name, input.Tags),
-    );
+    await controlPlane(env, scope).addTags(name, input.Tags);
+    return {};
   },
 });

@@ -6,10 +6,9 @@ import {
   tagMap,
 } from "../../src/kinesis/constraints.js";
 import { integer, required, string, struct } from "../../src/kinesis/shape.js";
-import type { CreateStreamRequest } from "../control/types.js";
-import { forgetRoute } from "../data/routes.js";
-import { unwrap } from "../rpc.js";
-import { controlStub } from "../stubs.js";
+import { controlPlane } from "../clients/control.js";
+import { forgetRoute } from "../clients/shard-map.js";
+import type { CreateStreamRequest } from "../control/contract.js";
 import { defineAction } from "./action.js";
 
 /**
@@ -36,10 +35,8 @@ export default defineAction({
     if (input.Tags !== undefined) request.tags = input.Tags;
     if (input.WarmThroughputMiBps !== undefined)
       request.warmThroughputMiBps = input.WarmThroughputMiBps;
-    const result = unwrap(
-      await controlStub(env, scope.account, scope.region).createStream(scope, request),
-    );
+    await controlPlane(env, scope).createStream(request);
     forgetRoute(scope, input.StreamName);
-    return result;
+    return {};
   },
 });

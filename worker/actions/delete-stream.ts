@@ -1,9 +1,9 @@
 import { streamTarget } from "../../src/kinesis/constraints.js";
 import { boolean, struct } from "../../src/kinesis/shape.js";
-import { forgetRoute, streamNameOf } from "../data/routes.js";
-import { unwrap } from "../rpc.js";
-import { controlStub } from "../stubs.js";
+import { controlPlane } from "../clients/control.js";
+import { forgetRoute } from "../clients/shard-map.js";
 import { defineAction } from "./action.js";
+import { streamNameOf } from "./targets.js";
 
 /** DeleteStream: DELETING for a while, then gone; the data is unreachable at once. */
 export default defineAction({
@@ -15,10 +15,8 @@ export default defineAction({
   }),
   async handle(input, { env, scope }) {
     const name = streamNameOf(scope, input);
-    const result = unwrap(
-      await controlStub(env, scope.account, scope.region).deleteStream(scope, name),
-    );
+    await controlPlane(env, scope).deleteStream(name);
     forgetRoute(scope, name);
-    return result;
+    return {};
   },
 });

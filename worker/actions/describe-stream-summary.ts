@@ -1,9 +1,8 @@
 import { streamTarget } from "../../src/kinesis/constraints.js";
 import { struct } from "../../src/kinesis/shape.js";
-import { streamNameOf } from "../data/routes.js";
-import { unwrap } from "../rpc.js";
-import { controlStub } from "../stubs.js";
+import { controlPlane } from "../clients/control.js";
 import { defineAction } from "./action.js";
+import { streamNameOf } from "./targets.js";
 
 /** DescribeStreamSummary. */
 export default defineAction({
@@ -14,8 +13,6 @@ export default defineAction({
   }),
   async handle(input, { env, scope }) {
     const name = streamNameOf(scope, input);
-    return unwrap(
-      await controlStub(env, scope.account, scope.region).describeStreamSummary(scope, name),
-    );
+    return controlPlane(env, scope).describeStreamSummary(name);
   },
 });

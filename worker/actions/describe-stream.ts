@@ -1,9 +1,8 @@
 import { listLimit, shardId, streamTarget } from "../../src/kinesis/constraints.js";
 import { struct } from "../../src/kinesis/shape.js";
-import { streamNameOf } from "../data/routes.js";
-import { unwrap } from "../rpc.js";
-import { controlStub } from "../stubs.js";
+import { controlPlane } from "../clients/control.js";
 import { defineAction } from "./action.js";
+import { streamNameOf } from "./targets.js";
 
 /** DescribeStream, with Limit and ExclusiveStartShardId paging over shards. */
 export default defineAction({
@@ -20,8 +19,6 @@ export default defineAction({
     if (input.Limit !== undefined) page.limit = input.Limit;
     if (input.ExclusiveStartShardId !== undefined)
       page.exclusiveStartShardId = input.ExclusiveStartShardId;
-    return unwrap(
-      await controlStub(env, scope.account, scope.region).describeStream(scope, name, page),
-    );
+    return controlPlane(env, scope).describeStream(name, page);
   },
 });

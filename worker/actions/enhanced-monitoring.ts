@@ -1,10 +1,9 @@
 import { metricsNameList, streamTarget } from "../../src/kinesis/constraints.js";
 import type { EnhancedMonitoringOutput } from "../../src/kinesis/model.js";
 import { required, struct } from "../../src/kinesis/shape.js";
-import { streamNameOf } from "../data/routes.js";
-import { unwrap } from "../rpc.js";
-import { controlStub } from "../stubs.js";
+import { controlPlane } from "../clients/control.js";
 import { defineAction } from "./action.js";
+import { streamNameOf } from "./targets.js";
 
 /**
  * Enable- and DisableEnhancedMonitoring share their input and output and
@@ -20,14 +19,7 @@ export function enhancedMonitoringAction(change: "enable" | "disable") {
     }),
     async handle(input, { env, scope }): Promise<EnhancedMonitoringOutput> {
       const name = streamNameOf(scope, input);
-      return unwrap(
-        await controlStub(env, scope.account, scope.region).changeMonitoring(
-          scope,
-          name,
-          input.ShardLevelMetrics,
-          change,
-        ),
-      );
+      return controlPlane(env, scope).changeMonitoring(name, input.ShardLevelMetrics, change);
     },
   });
 }

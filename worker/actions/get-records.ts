@@ -1,20 +1,18 @@
 import { listLimit, streamTarget } from "../../src/kinesis/constraints.js";
-import { KinesisError, shardNotFound } from "../../src/kinesis/errors.js";
+import { invalidShardIterator } from "../../src/kinesis/errors/index.js";
 import type { GetRecordsOutput } from "../../src/kinesis/model.js";
-import { formatShardId, sequenceNumberFormatter } from "../../src/kinesis/sequence-number.js";
+import { sequenceNumberFormatter } from "../../src/kinesis/sequence-number.js";
 import { required, string, struct } from "../../src/kinesis/shape.js";
 import { parseIterator } from "../../src/kinesis/shard-iterator.js";
-import { recordsOf } from "../data/reader.js";
+import { readShard } from "../clients/shards.js";
 import { signerOf } from "../iterators/keys.js";
-import { unwrap } from "../rpc.js";
-import { isGone } from "../shard/types.js";
-import { shardStub } from "../stubs.js";
 import { defineAction } from "./action.js";
+import { recordsOf } from "./records.js";
 
 /**
  * GetRecords: one call to the shard named by the iterator, which checks the
- * iterator's MAC and age, reads at most Limit records and 10 MiB, and signs the
- * next iterator.
+ * iterator's age, reads at most Limit records and 10 MiB, and signs the next
+ * iterator.
  */
 export default defineAction({
   input: struct({
@@ -30,14 +28,14 @@ export default defineAction({
       parsed && (await (await signerOf(env, parsed.incarnation)).verify(parsed))
         ? parsed
         : undefined;
-    if (!claims) throw new KinesisError("InvalidArgumentException", "Invalid ShardIterator.");
-    const shardId = formatShardId(claims.shardIndex);
-    const answer = await shardStub(env, claims.incarnation, shardId).read(
+    if (!claims) throw invalidShardIterator();
+    const { runs, epoch, nextIterator, millisBehindLatest, childShards } = await readShard(
+      env,
+      scope,
+      claims,
       input.ShardIterator,
       input.Limit ?? 10000,
     );
-    if (isGone(answer)) throw shardNotFound(shardId, claims.streamName, scope.account);
-    const { runs, epoch, nextIterator, millisBehindLatest, childShards } = unwrap(answer);
     const out: GetRecordsOutput = {
       Records: recordsOf(runs, sequenceNumberFormatter(epoch, claims.shardIndex)),
       MillisBehindLatest: millisBehindLatest,

@@ -5,13 +5,18 @@ import {
   streamTarget,
   when,
 } from "../../src/kinesis/constraints.js";
-import { KinesisError } from "../../src/kinesis/errors.js";
+import {
+  nextTokenOrStreamNameRequired,
+  nextTokenWithExclusiveStartShardId,
+  nextTokenWithStreamName,
+  shardFilterShardId,
+  shardFilterTimestamp,
+} from "../../src/kinesis/errors/index.js";
 import { required, string, struct, timestamp } from "../../src/kinesis/shape.js";
-import { type ListShardsRequest, SHARD_FILTER_TYPES } from "../control/types.js";
-import { streamNameOf } from "../data/routes.js";
-import { unwrap } from "../rpc.js";
-import { controlStub } from "../stubs.js";
+import { controlPlane } from "../clients/control.js";
+import { type ListShardsRequest, SHARD_FILTER_TYPES } from "../control/contract.js";
 import { defineAction } from "./action.js";
+import { streamNameOf } from "./targets.js";
 
 /** ListShards, with NextToken, ExclusiveStartShardId, MaxResults and ShardFilter. */
 export default defineAction({
@@ -34,25 +39,15 @@ export default defineAction({
     if (input.NextToken !== undefined) {
       // A NextToken carries the stream and the position; AWS refuses both together.
       if (input.StreamName !== undefined || input.StreamARN !== undefined) {
-        throw new KinesisError(
-          "InvalidArgumentException",
-          "NextToken and StreamName cannot be provided together.",
-        );
+        throw nextTokenWithStreamName();
       }
       if (input.ExclusiveStartShardId !== undefined) {
-        throw new KinesisError(
-          "InvalidArgumentException",
-          "NextToken and ExclusiveStartShardId cannot be provided together.",
-        );
+        throw nextTokenWithExclusiveStartShardId();
       }
       request.nextToken = input.NextToken;
     } else {
       if (input.StreamName === undefined && input.StreamARN === undefined) {
-        // AWS's wording.
-        throw new KinesisError(
-          "InvalidArgumentException",
-          "Either NextToken or StreamName should be provided.",
-        );
+        throw nextTokenOrStreamNameRequired();
       }
       request.streamName = streamNameOf(scope, input);
     }
@@ -66,26 +61,14 @@ export default defineAction({
     if (filter) {
       const needsShard = filter.Type === "AFTER_SHARD_ID";
       const needsTime = filter.Type === "AT_TIMESTAMP" || filter.Type === "FROM_TIMESTAMP";
-      if (needsShard !== (filter.ShardId !== undefined)) {
-        throw new KinesisError(
-          "InvalidArgumentException",
-          needsShard
-            ? "ShardId must be provided with ShardFilter type AFTER_SHARD_ID."
-            : `ShardId must not be provided with ShardFilter type ${filter.Type}.`,
-        );
-      }
+      if (needsShard !== (filter.ShardId !== undefined)) throw shardFilterShardId(filter.Type);
       if (needsTime !== (filter.Timestamp !== undefined)) {
-        throw new KinesisError(
-          "InvalidArgumentException",
-          needsTime
-            ? `Timestamp must be provided with ShardFilter type ${filter.Type}.`
-            : `Timestamp must not be provided with ShardFilter type ${filter.Type}.`,
-        );
+        throw shardFilterTimestamp(filter.Type, needsTime);
       }
       request.filter = { type: filter.Type };
       if (filter.ShardId !== undefined) request.filter.shardId = filter.ShardId;
       if (filter.Timestamp !== undefined) request.filter.timestamp = filter.Timestamp.getTime();
     }
-    return unwrap(await controlStub(env, scope.account, scope.region).listShards(scope, request));
+    return controlPlane(env, scope).listShards(request);
   },
 });

@@ -1,7 +1,6 @@
 import { listLimit, nextToken, streamName } from "../../src/kinesis/constraints.js";
 import { struct } from "../../src/kinesis/shape.js";
-import { unwrap } from "../rpc.js";
-import { controlStub } from "../stubs.js";
+import { controlPlane } from "../clients/control.js";
 import { defineAction } from "./action.js";
 
 /** ListStreams, with StreamSummaries, in name order, paged by ExclusiveStartStreamName or NextToken. */
@@ -17,6 +16,6 @@ export default defineAction({
     if (input.ExclusiveStartStreamName !== undefined)
       page.exclusiveStartStreamName = input.ExclusiveStartStreamName;
     if (input.NextToken !== undefined) page.nextToken = input.NextToken;
-    return unwrap(await controlStub(env, scope.account, scope.region).listStreams(scope, page));
+    return controlPlane(env, scope).listStreams(page);
   },
 });

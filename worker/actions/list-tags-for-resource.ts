@@ -1,10 +1,9 @@
 import { resourceArn, streamTarget } from "../../src/kinesis/constraints.js";
 import type { ListTagsForResourceOutput } from "../../src/kinesis/model.js";
 import { required, struct } from "../../src/kinesis/shape.js";
-import { streamOfResource } from "../control/resources.js";
-import { unwrap } from "../rpc.js";
-import { controlStub } from "../stubs.js";
+import { controlPlane } from "../clients/control.js";
 import { defineAction } from "./action.js";
+import { streamOfResource } from "./targets.js";
 
 /** ListTagsForResource: every tag of a resource named by ARN, in key order. */
 export default defineAction({
@@ -14,9 +13,7 @@ export default defineAction({
   }),
   async handle(input, { env, scope }): Promise<ListTagsForResourceOutput> {
     const name = streamOfResource(scope, input.ResourceARN);
-    const { Tags } = unwrap(
-      await controlStub(env, scope.account, scope.region).listTags(scope, name),
-    );
+    const { Tags } = await controlPlane(env, scope).listTags(name);
     return { Tags };
   },
 });

@@ -1,9 +1,8 @@
 import { streamTarget, tagKey } from "../../src/kinesis/constraints.js";
 import { integer, struct } from "../../src/kinesis/shape.js";
-import { streamNameOf } from "../data/routes.js";
-import { unwrap } from "../rpc.js";
-import { controlStub } from "../stubs.js";
+import { controlPlane } from "../clients/control.js";
 import { defineAction } from "./action.js";
+import { streamNameOf } from "./targets.js";
 
 /** ListTagsForStream: tags in key order, after ExclusiveStartTagKey, at most Limit of them. */
 export default defineAction({
@@ -20,6 +19,6 @@ export default defineAction({
     if (input.ExclusiveStartTagKey !== undefined)
       page.exclusiveStartTagKey = input.ExclusiveStartTagKey;
     if (input.Limit !== undefined) page.limit = input.Limit;
-    return unwrap(await controlStub(env, scope.account, scope.region).listTags(scope, name, page));
+    return controlPlane(env, scope).listTags(name, page);
   },
 });

@@ -1,9 +1,9 @@
 import { shardId, streamTarget } from "../../src/kinesis/constraints.js";
 import { required, struct } from "../../src/kinesis/shape.js";
-import { forgetRoute, streamNameOf } from "../data/routes.js";
-import { unwrap } from "../rpc.js";
-import { controlStub } from "../stubs.js";
+import { controlPlane } from "../clients/control.js";
+import { forgetRoute } from "../clients/shard-map.js";
 import { defineAction } from "./action.js";
+import { streamNameOf } from "./targets.js";
 
 /**
  * MergeShards: closes ShardToMerge and the shard whose range starts right
@@ -19,15 +19,12 @@ export default defineAction({
   }),
   async handle(input, { env, scope }) {
     const name = streamNameOf(scope, input);
-    const result = unwrap(
-      await controlStub(env, scope.account, scope.region).mergeShards(
-        scope,
-        name,
-        input.ShardToMerge,
-        input.AdjacentShardToMerge,
-      ),
+    await controlPlane(env, scope).mergeShards(
+      name,
+      input.ShardToMerge,
+      input.AdjacentShardToMerge,
     );
     forgetRoute(scope, name);
-    return result;
+    return {};
   },
 });

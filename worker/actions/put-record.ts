@@ -4,12 +4,14 @@ import {
   sequenceNumber,
   streamTarget,
 } from "../../src/kinesis/constraints.js";
-import { KinesisError } from "../../src/kinesis/errors.js";
+import { KinesisError, recordNotWritten } from "../../src/kinesis/errors/index.js";
 import type { PutRecordOutput } from "../../src/kinesis/model.js";
 import { blob, required, struct } from "../../src/kinesis/shape.js";
-import { routeOf, streamNameOf } from "../data/routes.js";
-import { checkRecordSizes, isWriteFailure, prepare, writeRecords } from "../data/writer.js";
+import { routeOf } from "../clients/shard-map.js";
+import { isWriteFailure, writeRecords } from "../clients/shards.js";
 import { defineAction } from "./action.js";
+import { checkRecordSizes, prepare } from "./records.js";
+import { streamNameOf } from "./targets.js";
 
 /**
  * PutRecord. SequenceNumberForOrdering is validated and then needs no work:
@@ -30,9 +32,9 @@ export default defineAction({
     const name = streamNameOf(scope, input);
     const records = prepare([input]);
     const route = await routeOf(env, scope, name);
-    checkRecordSizes(route, records, () => "data");
+    checkRecordSizes(route.maxRecordBytes, records, () => "data");
     const [result] = await writeRecords(env, scope, name, records, route);
-    if (!result) throw new Error("PutRecord wrote nothing");
+    if (!result) throw recordNotWritten();
     if (isWriteFailure(result)) throw new KinesisError(result.ErrorCode, result.ErrorMessage);
     return result;
   },

@@ -4,12 +4,14 @@ import {
   partitionKey,
   streamTarget,
 } from "../../src/kinesis/constraints.js";
-import { KinesisError } from "../../src/kinesis/errors.js";
+import { recordsTooLarge } from "../../src/kinesis/errors/index.js";
 import type { PutRecordsOutput } from "../../src/kinesis/model.js";
 import { blob, list, required, struct } from "../../src/kinesis/shape.js";
-import { routeOf, streamNameOf } from "../data/routes.js";
-import { checkRecordSizes, isWriteFailure, prepare, writeRecords } from "../data/writer.js";
+import { routeOf } from "../clients/shard-map.js";
+import { isWriteFailure, writeRecords } from "../clients/shards.js";
 import { defineAction } from "./action.js";
+import { checkRecordSizes, prepare } from "./records.js";
+import { streamNameOf } from "./targets.js";
 
 /** PutRecords: up to 500 entries, one result per entry, one append per shard touched. */
 export default defineAction({
@@ -36,12 +38,9 @@ export default defineAction({
     const records = prepare(input.Records);
     let bytes = 0;
     for (const record of records) bytes += record.data.byteLength + record.key.byteLength;
-    if (bytes > MAX_PUT_RECORDS_BYTES) {
-      // AWS's wording.
-      throw new KinesisError("InvalidArgumentException", "Records size exceeds 5 MB limit");
-    }
+    if (bytes > MAX_PUT_RECORDS_BYTES) throw recordsTooLarge();
     const route = await routeOf(env, scope, name);
-    checkRecordSizes(route, records, (i) => `records.${i + 1}.member.data`);
+    checkRecordSizes(route.maxRecordBytes, records, (i) => `records.${i + 1}.member.data`);
     const results = await writeRecords(env, scope, name, records, route);
     return { FailedRecordCount: results.filter(isWriteFailure).length, Records: results };
   },

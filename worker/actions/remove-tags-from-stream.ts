@@ -1,9 +1,8 @@
 import { streamTarget, tagKeyList } from "../../src/kinesis/constraints.js";
 import { required, struct } from "../../src/kinesis/shape.js";
-import { streamNameOf } from "../data/routes.js";
-import { unwrap } from "../rpc.js";
-import { controlStub } from "../stubs.js";
+import { controlPlane } from "../clients/control.js";
 import { defineAction } from "./action.js";
+import { streamNameOf } from "./targets.js";
 
 /** RemoveTagsFromStream: keys the stream does not have are ignored, as AWS documents. */
 export default defineAction({
@@ -15,8 +14,7 @@ export default defineAction({
   }),
   async handle(input, { env, scope }) {
     const name = streamNameOf(scope, input);
-    return unwrap(
-      await controlStub(env, scope.account, scope.region).removeTags(scope, name, input.TagKeys),
-    );
+    await controlPlane(env, scope).removeTags(name, input.TagKeys);
+    return {};
   },
 });

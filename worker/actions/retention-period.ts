@@ -1,9 +1,8 @@
 import { streamTarget } from "../../src/kinesis/constraints.js";
 import { integer, required, struct } from "../../src/kinesis/shape.js";
-import { streamNameOf } from "../data/routes.js";
-import { unwrap } from "../rpc.js";
-import { controlStub } from "../stubs.js";
+import { controlPlane } from "../clients/control.js";
 import { defineAction } from "./action.js";
+import { streamNameOf } from "./targets.js";
 
 /**
  * Increase- and DecreaseStreamRetentionPeriod share their input and differ
@@ -20,14 +19,8 @@ export function retentionPeriodAction(direction: "increase" | "decrease") {
     }),
     async handle(input, { env, scope }) {
       const name = streamNameOf(scope, input);
-      return unwrap(
-        await controlStub(env, scope.account, scope.region).changeRetention(
-          scope,
-          name,
-          input.RetentionPeriodHours,
-          direction,
-        ),
-      );
+      await controlPlane(env, scope).changeRetention(name, input.RetentionPeriodHours, direction);
+      return {};
     },
   });
 }

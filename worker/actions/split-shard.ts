@@ -1,9 +1,9 @@
 import { hashKey, shardId, streamTarget } from "../../src/kinesis/constraints.js";
 import { required, struct } from "../../src/kinesis/shape.js";
-import { forgetRoute, streamNameOf } from "../data/routes.js";
-import { unwrap } from "../rpc.js";
-import { controlStub } from "../stubs.js";
+import { controlPlane } from "../clients/control.js";
+import { forgetRoute } from "../clients/shard-map.js";
 import { defineAction } from "./action.js";
+import { streamNameOf } from "./targets.js";
 
 /**
  * SplitShard: closes a shard and opens two that share its hash key range at
@@ -20,15 +20,8 @@ export default defineAction({
   }),
   async handle(input, { env, scope }) {
     const name = streamNameOf(scope, input);
-    const result = unwrap(
-      await controlStub(env, scope.account, scope.region).splitShard(
-        scope,
-        name,
-        input.ShardToSplit,
-        input.NewStartingHashKey,
-      ),
-    );
+    await controlPlane(env, scope).splitShard(name, input.ShardToSplit, input.NewStartingHashKey);
     forgetRoute(scope, name);
-    return result;
+    return {};
   },
 });

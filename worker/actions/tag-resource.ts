@@ -1,9 +1,8 @@
 import { resourceArn, streamTarget, tagMap } from "../../src/kinesis/constraints.js";
 import { required, struct } from "../../src/kinesis/shape.js";
-import { streamOfResource } from "../control/resources.js";
-import { unwrap } from "../rpc.js";
-import { controlStub } from "../stubs.js";
+import { controlPlane } from "../clients/control.js";
 import { defineAction } from "./action.js";
+import { streamOfResource } from "./targets.js";
 
 /** TagResource: AddTagsToStream for a resource named by ARN. */
 export default defineAction({
@@ -14,8 +13,7 @@ export default defineAction({
   }),
   async handle(input, { env, scope }) {
     const name = streamOfResource(scope, input.ResourceARN);
-    return unwrap(
-      await controlStub(env, scope.account, scope.region).addTags(scope, name, input.Tags),
-    );
+    await controlPlane(env, scope).addTags(name, input.Tags);
+    return {};
   },
 });

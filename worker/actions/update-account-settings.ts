@@ -1,7 +1,7 @@
 import { COMMITMENT_INPUT_STATUSES } from "../../src/kinesis/constraints.js";
 import type { AccountSettingsOutput } from "../../src/kinesis/model.js";
 import { required, string, struct } from "../../src/kinesis/shape.js";
-import { controlStub } from "../stubs.js";
+import { controlPlane } from "../clients/control.js";
 import { defineAction } from "./action.js";
 
 /**
@@ -15,7 +15,7 @@ export default defineAction({
     ),
   }),
   async handle(input, { env, scope }): Promise<AccountSettingsOutput> {
-    return controlStub(env, scope.account, scope.region).updateAccountSettings(
+    return controlPlane(env, scope).updateAccountSettings(
       input.MinimumThroughputBillingCommitment.Status,
     );
   },

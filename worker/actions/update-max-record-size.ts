@@ -1,15 +1,15 @@
 import { maxRecordSizeInKiB, streamTarget } from "../../src/kinesis/constraints.js";
-import { KinesisError } from "../../src/kinesis/errors.js";
+import { streamArnRequired } from "../../src/kinesis/errors/index.js";
 import { required, struct } from "../../src/kinesis/shape.js";
-import { forgetRoute, streamNameOf } from "../data/routes.js";
-import { unwrap } from "../rpc.js";
-import { controlStub } from "../stubs.js";
+import { controlPlane } from "../clients/control.js";
+import { forgetRoute } from "../clients/shard-map.js";
 import { defineAction } from "./action.js";
+import { streamNameOf } from "./targets.js";
 
 /**
  * UpdateMaxRecordSize: the largest record the stream takes, 1 to 10 MiB. Writers
  * check sizes against their cached route: this isolate forgets its route at
- * once, others when their cached route expires (data/routes.ts).
+ * once, others when their cached route expires (clients/shard-map.ts).
  */
 export default defineAction({
   input: struct({
@@ -19,18 +19,10 @@ export default defineAction({
   }),
   async handle(input, { env, scope }) {
     // The model has no StreamName here, and StreamARN is optional in it.
-    if (input.StreamARN === undefined) {
-      throw new KinesisError("InvalidArgumentException", "StreamARN must be provided.");
-    }
+    if (input.StreamARN === undefined) throw streamArnRequired();
     const name = streamNameOf(scope, { StreamARN: input.StreamARN });
-    const result = unwrap(
-      await controlStub(env, scope.account, scope.region).updateMaxRecordSize(
-        scope,
-        name,
-        input.MaxRecordSizeInKiB,
-      ),
-    );
+    await controlPlane(env, scope).updateMaxRecordSize(name, input.MaxRecordSizeInKiB);
     forgetRoute(scope, name);
-    return result;
+    return {};
   },
 });

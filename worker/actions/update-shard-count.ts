@@ -1,9 +1,9 @@
 import { streamTarget } from "../../src/kinesis/constraints.js";
 import { integer, required, string, struct } from "../../src/kinesis/shape.js";
-import { forgetRoute, streamNameOf } from "../data/routes.js";
-import { unwrap } from "../rpc.js";
-import { controlStub } from "../stubs.js";
+import { controlPlane } from "../clients/control.js";
+import { forgetRoute } from "../clients/shard-map.js";
 import { defineAction } from "./action.js";
+import { streamNameOf } from "./targets.js";
 
 /**
  * UpdateShardCount: the splits and merges that leave TargetShardCount shards
@@ -19,13 +19,7 @@ export default defineAction({
   }),
   async handle(input, { env, scope }) {
     const name = streamNameOf(scope, input);
-    const result = unwrap(
-      await controlStub(env, scope.account, scope.region).updateShardCount(
-        scope,
-        name,
-        input.TargetShardCount,
-      ),
-    );
+    const result = await controlPlane(env, scope).updateShardCount(name, input.TargetShardCount);
     forgetRoute(scope, name);
     return result;
   },

@@ -1,9 +1,9 @@
 import { naturalInteger, STREAM_MODES, streamTarget } from "../../src/kinesis/constraints.js";
 import { required, string, struct } from "../../src/kinesis/shape.js";
-import { forgetRoute, streamNameOf } from "../data/routes.js";
-import { unwrap } from "../rpc.js";
-import { controlStub } from "../stubs.js";
+import { controlPlane } from "../clients/control.js";
+import { forgetRoute } from "../clients/shard-map.js";
 import { defineAction } from "./action.js";
+import { streamNameOf } from "./targets.js";
 
 /**
  * UpdateStreamMode: PROVISIONED or ON_DEMAND. An on-demand stream starts at
@@ -20,15 +20,12 @@ export default defineAction({
   }),
   async handle(input, { env, scope }) {
     const name = streamNameOf(scope, { StreamARN: input.StreamARN });
-    const result = unwrap(
-      await controlStub(env, scope.account, scope.region).updateStreamMode(
-        scope,
-        name,
-        input.StreamModeDetails.StreamMode,
-        input.WarmThroughputMiBps,
-      ),
+    await controlPlane(env, scope).updateStreamMode(
+      name,
+      input.StreamModeDetails.StreamMode,
+      input.WarmThroughputMiBps,
     );
     forgetRoute(scope, name);
-    return result;
+    return {};
   },
 });

@@ -1,10 +1,9 @@
 import { naturalInteger, streamTarget } from "../../src/kinesis/constraints.js";
 import type { UpdateStreamWarmThroughputOutput } from "../../src/kinesis/model.js";
 import { required, struct } from "../../src/kinesis/shape.js";
-import { streamNameOf } from "../data/routes.js";
-import { unwrap } from "../rpc.js";
-import { controlStub } from "../stubs.js";
+import { controlPlane } from "../clients/control.js";
 import { defineAction } from "./action.js";
+import { streamNameOf } from "./targets.js";
 
 /**
  * UpdateStreamWarmThroughput: for on-demand streams of accounts with the
@@ -19,12 +18,6 @@ export default defineAction({
   }),
   async handle(input, { env, scope }): Promise<UpdateStreamWarmThroughputOutput> {
     const name = streamNameOf(scope, input);
-    return unwrap(
-      await controlStub(env, scope.account, scope.region).updateWarmThroughput(
-        scope,
-        name,
-        input.WarmThroughputMiBps,
-      ),
-    );
+    return controlPlane(env, scope).updateWarmThroughput(name, input.WarmThroughputMiBps);
   },
 });

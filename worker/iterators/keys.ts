@@ -9,7 +9,7 @@
  * production), otherwise minted once and stored by the server's control object.
  */
 import { bytesToHex } from "../../src/kinesis/shard-iterator.js";
-import { serverStub } from "../stubs.js";
+import { serverSecret as storedSecret } from "../clients/control.js";
 import { IteratorSigner } from "./signer.js";
 
 const encoder = new TextEncoder();
@@ -21,7 +21,7 @@ const MAX_SIGNERS = 10_000;
 function serverSecret(env: Env): Promise<string> {
   if (env.ITERATOR_SECRET) return Promise.resolve(env.ITERATOR_SECRET);
   if (!secret) {
-    secret = serverStub(env).serverSecret();
+    secret = storedSecret(env);
     secret.catch(() => {
       secret = undefined;
     });

@@ -10,7 +10,7 @@
  * own, whose body the shard splits into chunks (SQLite in a Durable Object caps
  * a row at 2 MB).
  */
-import type { AppendEntry } from "./types.js";
+import type { AppendEntry } from "./contract.js";
 
 /** Bytes before each record's key: key length u16 and data length u32. */
 export const HEADER_BYTES = 6;

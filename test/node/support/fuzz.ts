@@ -7,9 +7,10 @@
  */
 import { readFile } from "node:fs/promises";
 import { connect, type Socket } from "node:net";
-import { isKinesisError, type KinesisError } from "../../../src/kinesis/errors.js";
+import { isKinesisError, type KinesisError } from "../../../src/kinesis/errors/index.js";
 import { OPERATIONS, type Operation, operationOf } from "../../../src/kinesis/operations.js";
-import { parseInput, type StructureShape } from "../../../src/kinesis/shape.js";
+import { parseInput } from "../../../src/kinesis/parse-input.js";
+import type { StructureShape } from "../../../src/kinesis/shape.js";
 import { cborCodec } from "../../../src/protocol/cbor.js";
 import type { Codec } from "../../../src/protocol/codec.js";
 import { jsonCodec } from "../../../src/protocol/json.js";

@@ -1,30 +1,27 @@
 import { describe, expect, it } from "vitest";
 import {
   b64,
-  call,
   createStream,
   expectError,
-  expectRefusedWhileCreating,
   expectValidation,
   failure,
   getRecords,
   ok,
   PATTERN,
-  refusesMissingStream,
   refusesWrongTypes,
   rule,
   setShardClock,
   shardIterator,
-  shardObject,
-  streamArnOf,
-  summaryOf,
   uniqueName,
 } from "../support/kinesis.js";
+import { itInside } from "../support/transport.js";
 import { describeEachWire } from "../support/wire.js";
+import { retentionPeriodCases, storedRecords } from "./retention-period.case.js";
 
 const OP = "DecreaseStreamRetentionPeriod";
 const SHARD0 = "shardId-000000000000";
 const HOUR = 3_600_000;
+const cases = retentionPeriodCases(OP, { onNewStream: 24, from: 100, byName: 48, byArn: 24 });
 
 async function put(name: string, data: string): Promise<string> {
   const answer = await ok("PutRecord", { StreamName: name, PartitionKey: "a", Data: b64(data) });
@@ -35,11 +32,6 @@ async function put(name: string, data: string): Promise<string> {
 async function readAll(name: string): Promise<string[]> {
   const page = await getRecords(await shardIterator(name, SHARD0, "TRIM_HORIZON"));
   return page.Records.map((r) => atob(r.Data));
-}
-
-/** How many records shard 0 still stores. */
-async function stored(name: string): Promise<number> {
-  return (await shardObject(name, SHARD0)).count();
 }
 
 describeEachWire("DecreaseStreamRetentionPeriod", () => {
@@ -74,27 +66,7 @@ describeEachWire("DecreaseStreamRetentionPeriod", () => {
       );
     });
 
-    it("refuses fewer than 24 hours and more than 8760, in AWS's words", async () => {
-      const name = uniqueName("dec-range");
-      await createStream(name, 1);
-      await expectError(
-        OP,
-        { StreamName: name, RetentionPeriodHours: 23 },
-        "InvalidArgumentException",
-        "Minimum allowed retention period is 24 hours. Requested retention period (23 hours) is too short.",
-      );
-      await expectError(
-        OP,
-        { StreamName: name, RetentionPeriodHours: 8761 },
-        "InvalidArgumentException",
-        "Maximum allowed retention period is 8760 hours. Requested retention period (8761 hours) is too long.",
-      );
-    });
-
-    refusesMissingStream(OP, "dec-none", (name) => ({
-      StreamName: name,
-      RetentionPeriodHours: 24,
-    }));
+    cases.validation();
 
     it("refuses a period longer than the stream's, in AWS's words", async () => {
       const name = uniqueName("dec-more");
@@ -106,58 +78,42 @@ describeEachWire("DecreaseStreamRetentionPeriod", () => {
         `Requested retention period (25 hours) for stream ${name} can not be longer than existing retention period (24 hours). Use IncreaseRetentionPeriod API.`,
       );
     });
-
-    it("refuses a stream that is not ACTIVE", async () => {
-      await expectRefusedWhileCreating(OP, "dec-busy", (name) => ({
-        StreamName: name,
-        RetentionPeriodHours: 24,
-      }));
-    });
   });
 
   describe("behaviour", () => {
-    it("answers with an empty body, and the stream reports the shorter period", async () => {
-      const name = uniqueName("dec");
-      await createStream(name, 1);
-      await ok("IncreaseStreamRetentionPeriod", { StreamName: name, RetentionPeriodHours: 100 });
-      const answer = await call(OP, { StreamName: name, RetentionPeriodHours: 48 });
-      expect(answer.status).toBe(200);
-      expect(answer.text).toBe("");
-      expect((await summaryOf(name)).RetentionPeriodHours).toBe(48);
-      const described = await ok("DescribeStream", { StreamName: name });
-      expect(described.StreamDescription).toMatchObject({ RetentionPeriodHours: 48 });
-      await ok(OP, { StreamARN: streamArnOf(name), RetentionPeriodHours: 24 });
-      expect((await summaryOf(name)).RetentionPeriodHours).toBe(24);
-    });
+    cases.behaviour();
 
-    it("stops returning records older than the new period, and they stay gone after a later increase", async () => {
-      const name = uniqueName("dec-trim");
-      await createStream(name, 1);
-      await ok("IncreaseStreamRetentionPeriod", { StreamName: name, RetentionPeriodHours: 48 });
-      const t0 = Date.now();
-      await setShardClock(name, SHARD0, t0);
-      await put(name, "old");
-      await setShardClock(name, SHARD0, t0 + 20 * HOUR);
-      await put(name, "newer");
-      // 30 hours after the first record: both are within 48 hours.
-      await setShardClock(name, SHARD0, t0 + 30 * HOUR);
-      expect(await readAll(name)).toEqual(["old", "newer"]);
+    itInside(
+      "stops returning records older than the new period, and they stay gone after a later increase",
+      async () => {
+        const name = uniqueName("dec-trim");
+        await createStream(name, 1);
+        await ok("IncreaseStreamRetentionPeriod", { StreamName: name, RetentionPeriodHours: 48 });
+        const t0 = Date.now();
+        await setShardClock(name, SHARD0, t0);
+        await put(name, "old");
+        await setShardClock(name, SHARD0, t0 + 20 * HOUR);
+        await put(name, "newer");
+        // 30 hours after the first record: both are within 48 hours.
+        await setShardClock(name, SHARD0, t0 + 30 * HOUR);
+        expect(await readAll(name)).toEqual(["old", "newer"]);
 
-      await ok(OP, { StreamName: name, RetentionPeriodHours: 24 });
-      expect(await readAll(name)).toEqual(["newer"]);
-      // Deleted, not hidden.
-      expect(await stored(name)).toBe(1);
-      const fromTimestamp = await getRecords(
-        await shardIterator(name, SHARD0, "AT_TIMESTAMP", { Timestamp: t0 / 1000 }),
-      );
-      expect(fromTimestamp.Records.map((r) => atob(r.Data))).toEqual(["newer"]);
+        await ok(OP, { StreamName: name, RetentionPeriodHours: 24 });
+        expect(await readAll(name)).toEqual(["newer"]);
+        // Deleted, not hidden.
+        expect(await storedRecords(name, SHARD0)).toBe(1);
+        const fromTimestamp = await getRecords(
+          await shardIterator(name, SHARD0, "AT_TIMESTAMP", { Timestamp: t0 / 1000 }),
+        );
+        expect(fromTimestamp.Records.map((r) => atob(r.Data))).toEqual(["newer"]);
 
-      await ok("IncreaseStreamRetentionPeriod", { StreamName: name, RetentionPeriodHours: 168 });
-      expect(await readAll(name)).toEqual(["newer"]);
-      expect(await stored(name)).toBe(1);
-    });
+        await ok("IncreaseStreamRetentionPeriod", { StreamName: name, RetentionPeriodHours: 168 });
+        expect(await readAll(name)).toEqual(["newer"]);
+        expect(await storedRecords(name, SHARD0)).toBe(1);
+      },
+    );
 
-    it("applies to every shard of the stream", async () => {
+    itInside("applies to every shard of the stream", async () => {
       const name = uniqueName("dec-shards");
       await createStream(name, 3);
       await ok("IncreaseStreamRetentionPeriod", { StreamName: name, RetentionPeriodHours: 48 });
@@ -169,19 +125,17 @@ describeEachWire("DecreaseStreamRetentionPeriod", () => {
         await ok("PutRecord", { StreamName: name, PartitionKey: key, Data: b64(key) });
       }
       for (const shard of shards) await setShardClock(name, shard, t0 + 30 * HOUR);
-      const before = await Promise.all(
-        shards.map(async (shard) => (await shardObject(name, shard)).count()),
-      );
+      const before = await Promise.all(shards.map((shard) => storedRecords(name, shard)));
       expect(before.every((n) => n > 0)).toBe(true);
       await ok(OP, { StreamName: name, RetentionPeriodHours: 24 });
       for (const shard of shards) {
         const page = await getRecords(await shardIterator(name, shard, "TRIM_HORIZON"));
         expect({ shard, records: page.Records }).toEqual({ shard, records: [] });
-        expect(await (await shardObject(name, shard)).count()).toBe(0);
+        expect(await storedRecords(name, shard)).toBe(0);
       }
     });
 
-    it("keeps records younger than the new period", async () => {
+    itInside("keeps records younger than the new period", async () => {
       const name = uniqueName("dec-young");
       await createStream(name, 1);
       await ok("IncreaseStreamRetentionPeriod", { StreamName: name, RetentionPeriodHours: 72 });

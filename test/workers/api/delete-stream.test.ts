@@ -19,6 +19,7 @@ import {
   uniqueName,
   waitFor,
 } from "../support/kinesis.js";
+import { itInside } from "../support/transport.js";
 import { describeEachWire } from "../support/wire.js";
 
 const OP = "DeleteStream";
@@ -178,40 +179,50 @@ describeEachWire("DeleteStream", () => {
       );
     });
 
-    it("refuses writes through a shard map cached before the stream was deleted elsewhere", async () => {
-      const name = uniqueName("del-stale");
-      await createStream(name, 1);
-      await ok("PutRecord", { StreamName: name, PartitionKey: "a", Data: b64("cached") });
-      const deleted = await control().deleteStream(SCOPE, name);
-      expect(deleted).toEqual({});
-      await expectError(
-        "PutRecord",
-        { StreamName: name, PartitionKey: "a", Data: b64("x") },
-        "ResourceNotFoundException",
-        `Stream ${name} under account 000000000000 not found.`,
-      );
-    });
+    itInside(
+      "refuses writes through a shard map cached before the stream was deleted elsewhere",
+      async () => {
+        const name = uniqueName("del-stale");
+        await createStream(name, 1);
+        await ok("PutRecord", { StreamName: name, PartitionKey: "a", Data: b64("cached") });
+        const deleted = await control().deleteStream(SCOPE, name);
+        expect(deleted).toEqual({ ok: undefined });
+        await expectError(
+          "PutRecord",
+          { StreamName: name, PartitionKey: "a", Data: b64("x") },
+          "ResourceNotFoundException",
+          `Stream ${name} under account 000000000000 not found.`,
+        );
+      },
+    );
 
-    it("writes to the new stream through a shard map cached before it was recreated elsewhere", async () => {
-      const name = uniqueName("del-stale");
-      await createStream(name, 1);
-      await ok("PutRecord", { StreamName: name, PartitionKey: "a", Data: b64("old") });
-      expect(await control().deleteStream(SCOPE, name)).toEqual({});
-      await waitFor(
-        async () => ((await streamStatus(name)) === undefined ? true : undefined),
-        "deletion",
-      );
-      expect(
-        await control().createStream(SCOPE, { name, shardCount: 1, mode: "PROVISIONED" }),
-      ).toEqual({});
-      const put = await ok("PutRecord", { StreamName: name, PartitionKey: "a", Data: b64("new") });
-      const read = await getRecords(
-        await shardIterator(name, "shardId-000000000000", "TRIM_HORIZON"),
-      );
-      expect(read.Records.map((r) => [r.SequenceNumber, r.Data])).toEqual([
-        [put.SequenceNumber, b64("new")],
-      ]);
-    });
+    itInside(
+      "writes to the new stream through a shard map cached before it was recreated elsewhere",
+      async () => {
+        const name = uniqueName("del-stale");
+        await createStream(name, 1);
+        await ok("PutRecord", { StreamName: name, PartitionKey: "a", Data: b64("old") });
+        expect(await control().deleteStream(SCOPE, name)).toEqual({ ok: undefined });
+        await waitFor(
+          async () => ((await streamStatus(name)) === undefined ? true : undefined),
+          "deletion",
+        );
+        expect(
+          await control().createStream(SCOPE, { name, shardCount: 1, mode: "PROVISIONED" }),
+        ).toEqual({ ok: undefined });
+        const put = await ok("PutRecord", {
+          StreamName: name,
+          PartitionKey: "a",
+          Data: b64("new"),
+        });
+        const read = await getRecords(
+          await shardIterator(name, "shardId-000000000000", "TRIM_HORIZON"),
+        );
+        expect(read.Records.map((r) => [r.SequenceNumber, r.Data])).toEqual([
+          [put.SequenceNumber, b64("new")],
+        ]);
+      },
+    );
 
     it("accepts StreamARN and EnforceConsumerDeletion", async () => {
       const name = uniqueName("del-arn");

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { call, freshRegion, ok, setControlClock } from "../support/kinesis.js";
+import { itInside } from "../support/transport.js";
 import { describeEachWire } from "../support/wire.js";
 
 const OP = "DescribeAccountSettings";
@@ -20,7 +21,7 @@ describeEachWire("DescribeAccountSettings", () => {
       });
     });
 
-    it("reports what UpdateAccountSettings set, per region", async () => {
+    itInside("reports what UpdateAccountSettings set, per region", async () => {
       const region = freshRegion("das");
       const t0 = Date.UTC(2030, 0, 1);
       await setControlClock(region, t0);
@@ -47,7 +48,7 @@ describeEachWire("DescribeAccountSettings", () => {
       }
     });
 
-    it("ends a scheduled end by itself once its time comes", async () => {
+    itInside("ends a scheduled end by itself once its time comes", async () => {
       const region = freshRegion("das");
       const t0 = Date.UTC(2030, 0, 1);
       await setControlClock(region, t0);

@@ -15,6 +15,7 @@ import {
   rule,
   summaryOf,
 } from "../support/kinesis.js";
+import { itInside } from "../support/transport.js";
 
 /** Every shard-level metric, in the model's order. */
 export const ALL = [
@@ -100,7 +101,7 @@ export function enhancedMonitoringInputCases(operation: string): void {
       );
     });
 
-    it("refuses a stream that is not ACTIVE", async () => {
+    itInside("refuses a stream that is not ACTIVE", async () => {
       await expectRefusedWhileCreating(OP, `${operation}-busy`, (name) => ({
         StreamName: name,
         ShardLevelMetrics: ["IncomingBytes"],

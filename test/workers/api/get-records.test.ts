@@ -1,6 +1,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { Shard } from "../../../worker/shard/shard.js";
+import { TEST_SEAM } from "../../../worker/test-seam.js";
 import {
   b64,
   call,
@@ -18,6 +19,7 @@ import {
   shardObject,
   uniqueName,
 } from "../support/kinesis.js";
+import { itInside } from "../support/transport.js";
 import { describeEachWire } from "../support/wire.js";
 
 const OP = "GetRecords";
@@ -33,7 +35,7 @@ async function put(name: string, data: string, key = "a"): Promise<string> {
 
 async function setClock(name: string, now: number): Promise<void> {
   await runInDurableObject(await shardObject(name, SHARD0), (instance: Shard) => {
-    instance.clock = () => now;
+    instance[TEST_SEAM].setClock(() => now);
   });
 }
 
@@ -113,7 +115,7 @@ describeEachWire("GetRecords", () => {
       expect((await getRecords(iterator)).Records).toEqual([]);
     });
 
-    it("refuses an iterator older than five minutes", async () => {
+    itInside("refuses an iterator older than five minutes", async () => {
       const name = uniqueName("gr-expired");
       await createStream(name, 1);
       const issued = Date.UTC(2030, 0, 2, 3, 4, 5);
@@ -225,7 +227,7 @@ describeEachWire("GetRecords", () => {
       });
     });
 
-    it("says how far behind the newest record a reader is", async () => {
+    itInside("says how far behind the newest record a reader is", async () => {
       const name = uniqueName("gr-behind");
       await createStream(name, 1);
       const t = Date.now();

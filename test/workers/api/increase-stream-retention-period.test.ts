@@ -1,29 +1,27 @@
 import { describe, expect, it } from "vitest";
 import {
   b64,
-  call,
   createStream,
   expectError,
-  expectRefusedWhileCreating,
   expectValidation,
   failure,
   getRecords,
   ok,
   PATTERN,
-  refusesMissingStream,
   refusesWrongTypes,
   rule,
   setShardClock,
   shardIterator,
-  streamArnOf,
-  summaryOf,
   uniqueName,
 } from "../support/kinesis.js";
+import { itInside } from "../support/transport.js";
 import { describeEachWire } from "../support/wire.js";
+import { retentionPeriodCases } from "./retention-period.case.js";
 
 const OP = "IncreaseStreamRetentionPeriod";
 const SHARD0 = "shardId-000000000000";
 const HOUR = 3_600_000;
+const cases = retentionPeriodCases(OP, { onNewStream: 48, from: 24, byName: 8760, byArn: 72 });
 
 describeEachWire("IncreaseStreamRetentionPeriod", () => {
   describe("serialization", () => {
@@ -62,36 +60,7 @@ describeEachWire("IncreaseStreamRetentionPeriod", () => {
       ]);
     });
 
-    it("refuses fewer than 24 hours, in AWS's words", async () => {
-      const name = uniqueName("inc-short");
-      await createStream(name, 1);
-      for (const hours of [23, 1, 0, -1]) {
-        await expectError(
-          OP,
-          { StreamName: name, RetentionPeriodHours: hours },
-          "InvalidArgumentException",
-          `Minimum allowed retention period is 24 hours. Requested retention period (${hours} hours) is too short.`,
-        );
-      }
-    });
-
-    it("refuses more than 8760 hours, in AWS's words", async () => {
-      const name = uniqueName("inc-long");
-      await createStream(name, 1);
-      for (const hours of [8761, 100000]) {
-        await expectError(
-          OP,
-          { StreamName: name, RetentionPeriodHours: hours },
-          "InvalidArgumentException",
-          `Maximum allowed retention period is 8760 hours. Requested retention period (${hours} hours) is too long.`,
-        );
-      }
-    });
-
-    refusesMissingStream(OP, "inc-none", (name) => ({
-      StreamName: name,
-      RetentionPeriodHours: 25,
-    }));
+    cases.validation();
 
     it("refuses a period shorter than the stream's, in AWS's words", async () => {
       const name = uniqueName("inc-less");
@@ -104,43 +73,12 @@ describeEachWire("IncreaseStreamRetentionPeriod", () => {
         `Requested retention period (24 hours) for stream ${name} can not be shorter than existing retention period (25 hours). Use DecreaseRetentionPeriod API.`,
       );
     });
-
-    it("refuses a stream that is not ACTIVE", async () => {
-      const { name, region } = await expectRefusedWhileCreating(OP, "inc-busy", (name) => ({
-        StreamName: name,
-        RetentionPeriodHours: 48,
-      }));
-      expect((await summaryOf(name, region)).RetentionPeriodHours).toBe(24);
-    });
   });
 
   describe("behaviour", () => {
-    it("answers with an empty body, and DescribeStream and DescribeStreamSummary report the period", async () => {
-      const name = uniqueName("inc");
-      await createStream(name, 2);
-      const answer = await call(OP, { StreamName: name, RetentionPeriodHours: 8760 });
-      expect(answer.status).toBe(200);
-      expect(answer.text).toBe("");
-      expect((await summaryOf(name)).RetentionPeriodHours).toBe(8760);
-      const described = await ok("DescribeStream", { StreamName: name });
-      expect(described.StreamDescription).toMatchObject({ RetentionPeriodHours: 8760 });
-    });
+    cases.behaviour();
 
-    it("accepts the period the stream already has", async () => {
-      const name = uniqueName("inc-same");
-      await createStream(name, 1);
-      await ok(OP, { StreamName: name, RetentionPeriodHours: 24 });
-      expect((await summaryOf(name)).RetentionPeriodHours).toBe(24);
-    });
-
-    it("accepts StreamARN", async () => {
-      const name = uniqueName("inc-arn");
-      await createStream(name, 1);
-      await ok(OP, { StreamARN: streamArnOf(name), RetentionPeriodHours: 72 });
-      expect((await summaryOf(name)).RetentionPeriodHours).toBe(72);
-    });
-
-    it("keeps records readable for longer", async () => {
+    itInside("keeps records readable for longer", async () => {
       const name = uniqueName("inc-keep");
       await createStream(name, 1);
       const t0 = Date.now();

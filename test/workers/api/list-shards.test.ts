@@ -14,6 +14,7 @@ import {
   setControlClock,
   uniqueName,
 } from "../support/kinesis.js";
+import { itInside } from "../support/transport.js";
 import { describeEachWire } from "../support/wire.js";
 
 const OP = "ListShards";
@@ -251,7 +252,7 @@ describeEachWire("ListShards", () => {
       }
     });
 
-    it("filters open and closed shards of a resharded stream as AWS does", async () => {
+    itInside("filters open and closed shards of a resharded stream as AWS does", async () => {
       // Created at t0, split an hour later at t1, listed an hour after that.
       const region = freshRegion("lsh");
       const t0 = Date.now();

@@ -2,6 +2,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { ControlPlane } from "../../../worker/control/control-plane.js";
+import { TEST_SEAM } from "../../../worker/test-seam.js";
 import {
   createStream,
   deleteStream,
@@ -14,6 +15,7 @@ import {
   refusesWrongTypes,
   rule,
 } from "../support/kinesis.js";
+import { itInside } from "../support/transport.js";
 import { describeEachWire } from "../support/wire.js";
 
 const OP = "ListStreams";
@@ -177,13 +179,13 @@ describeEachWire("ListStreams", () => {
       );
     });
 
-    it("refuses a NextToken older than five minutes", async () => {
+    itInside("refuses a NextToken older than five minutes", async () => {
       const region = freshRegion("ls");
       await streams(region, ["e1", "e2"]);
       const first = await list(region, { Limit: 1 });
       const control = env.CONTROL.get(env.CONTROL.idFromName(`000000000000/${region}`));
       await runInDurableObject(control, (instance: ControlPlane) => {
-        instance.clock = () => Date.now() + 300_001;
+        instance[TEST_SEAM].setClock(() => Date.now() + 300_001);
       });
       await expectError(
         OP,

@@ -18,6 +18,7 @@ import {
   uniqueName,
   waitForActive,
 } from "../support/kinesis.js";
+import { itInside } from "../support/transport.js";
 import { describeEachWire } from "../support/wire.js";
 
 const OP = "MergeShards";
@@ -154,7 +155,7 @@ describeEachWire("MergeShards", () => {
       expect(answer.body.__type).toBe("ValidationException");
     });
 
-    it("refuses a stream that is still CREATING", async () => {
+    itInside("refuses a stream that is still CREATING", async () => {
       await expectRefusedWhileCreating(
         OP,
         "merge",

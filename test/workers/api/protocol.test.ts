@@ -3,7 +3,7 @@
  * body, authentication, and the headers every answer carries. AWS checks in
  * that order, so each case below fails at exactly one step.
  */
-import { exports } from "cloudflare:workers";
+
 import { describe, expect, it } from "vitest";
 import { MAX_BODY_BYTES } from "../../../worker/app.js";
 import {
@@ -19,17 +19,18 @@ import {
   UUID,
   uniqueName,
 } from "../support/kinesis.js";
+import { dispatch, itInside } from "../support/transport.js";
 
 const JSON_TYPE = "application/x-amz-json-1.1";
 const TARGET = "Kinesis_20131202.ListStreams";
 const SIGNED = { authorization: AUTH, "x-amz-date": "20261127T000000Z" };
 
-/** A raw request to the Worker, with nothing added. */
+/** A raw request to the service, with nothing added. */
 async function send(
   init: { method?: string; headers?: Record<string, string>; body?: BodyInit | null },
   path = "/",
 ): Promise<Answer> {
-  const res = await exports.default.fetch(`http://localhost${path}`, {
+  const res = await dispatch(path, {
     method: init.method ?? "POST",
     headers: init.headers ?? {},
     body: init.body ?? null,
@@ -442,14 +443,20 @@ describe("protocol", () => {
   describe("body size", () => {
     const headers = { ...SIGNED, "content-type": JSON_TYPE, "x-amz-target": TARGET };
 
-    it("refuses a body declared larger than the limit with 413, without reading it", async () => {
-      const answer = await send({
-        headers: { ...headers, "content-length": String(MAX_BODY_BYTES + 1) },
-        body: "{}",
-      });
-      expect(answer.status).toBe(413);
-      expect(answer.headers.get("x-amzn-RequestId")).toMatch(UUID);
-    });
+    // A declared length the body does not have can be sent only in process:
+    // fetch over HTTP writes the body's own length (test/node/fuzz.test.ts
+    // sends such requests on raw sockets).
+    itInside(
+      "refuses a body declared larger than the limit with 413, without reading it",
+      async () => {
+        const answer = await send({
+          headers: { ...headers, "content-length": String(MAX_BODY_BYTES + 1) },
+          body: "{}",
+        });
+        expect(answer.status).toBe(413);
+        expect(answer.headers.get("x-amzn-RequestId")).toMatch(UUID);
+      },
+    );
 
     it("stops reading a streamed body once it passes the limit, with 413", async () => {
       const chunk = new Uint8Array(1024 * 1024).fill(0x20);

@@ -1,9 +1,10 @@
 import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { prepare } from "../../../worker/actions/records.js";
+import { routeOf } from "../../../worker/clients/shard-map.js";
+import { writeRecords } from "../../../worker/clients/shards.js";
 import type { ControlPlane } from "../../../worker/control/control-plane.js";
-import { routeOf } from "../../../worker/data/routes.js";
-import { prepare, writeRecords } from "../../../worker/data/writer.js";
 import {
   b64,
   call,
@@ -30,6 +31,7 @@ import {
   uniqueName,
   waitForActive,
 } from "../support/kinesis.js";
+import { itInside } from "../support/transport.js";
 import { describeEachWire } from "../support/wire.js";
 
 const OP = "SplitShard";
@@ -138,28 +140,35 @@ describeEachWire("SplitShard", () => {
       ]);
     });
 
-    it("makes a writer holding the map from before the split reload it and write to the children", async () => {
-      // Another isolate's cached map: the split only told this one.
-      const name = uniqueName("split-stale");
-      await createStream(name, 1);
-      const scope = { account: ACCOUNT, region: "us-east-1" };
-      const stale = await routeOf(env, scope, name, { refresh: true });
-      await ok(OP, { StreamName: name, ShardToSplit: SHARD0, NewStartingHashKey: HALF.toString() });
-      const [written] = await writeRecords(
-        env,
-        scope,
-        name,
-        prepare([
-          { Data: new TextEncoder().encode("late"), PartitionKey: "k", ExplicitHashKey: "5" },
-        ]),
-        stale,
-      );
-      expect(written).toMatchObject({ ShardId: "shardId-000000000001" });
-      const lineage = await readLineage(name);
-      expect(lineage.map((r) => [r.ShardId, atob(r.Data)])).toEqual([
-        ["shardId-000000000001", "late"],
-      ]);
-    });
+    itInside(
+      "makes a writer holding the map from before the split reload it and write to the children",
+      async () => {
+        // Another isolate's cached map: the split only told this one.
+        const name = uniqueName("split-stale");
+        await createStream(name, 1);
+        const scope = { account: ACCOUNT, region: "us-east-1" };
+        const stale = await routeOf(env, scope, name, { refresh: true });
+        await ok(OP, {
+          StreamName: name,
+          ShardToSplit: SHARD0,
+          NewStartingHashKey: HALF.toString(),
+        });
+        const [written] = await writeRecords(
+          env,
+          scope,
+          name,
+          prepare([
+            { Data: new TextEncoder().encode("late"), PartitionKey: "k", ExplicitHashKey: "5" },
+          ]),
+          stale,
+        );
+        expect(written).toMatchObject({ ShardId: "shardId-000000000001" });
+        const lineage = await readLineage(name);
+        expect(lineage.map((r) => [r.ShardId, atob(r.Data)])).toEqual([
+          ["shardId-000000000001", "late"],
+        ]);
+      },
+    );
 
     it("gives an empty closed shard's reader its children at once, from any iterator", async () => {
       const name = uniqueName("split-empty");
@@ -218,7 +227,7 @@ describeEachWire("SplitShard", () => {
       );
     });
 
-    it("refuses a second reshard while the stream is UPDATING", async () => {
+    itInside("refuses a second reshard while the stream is UPDATING", async () => {
       const region = freshRegion("split");
       const now = Date.now();
       await setControlClock(region, now);
@@ -248,7 +257,7 @@ describeEachWire("SplitShard", () => {
       );
     });
 
-    it("refuses a split beyond the account's shard limit", async () => {
+    itInside("refuses a split beyond the account's shard limit", async () => {
       const region = freshRegion("split");
       await setShardLimit(region, 2);
       const name = uniqueName("split-limit");
@@ -275,7 +284,7 @@ describeEachWire("SplitShard", () => {
       expect(answer.body.__type).toBe("ValidationException");
     });
 
-    it("refuses a stream that is still CREATING", async () => {
+    itInside("refuses a stream that is still CREATING", async () => {
       await expectRefusedWhileCreating(OP, "split", (name) => ({
         StreamName: name,
         ShardToSplit: SHARD0,
@@ -286,7 +295,7 @@ describeEachWire("SplitShard", () => {
 });
 
 describe("a reshard interrupted by a restart of the control plane", () => {
-  it("is finished when the control plane starts again", async () => {
+  itInside("is finished when the control plane starts again", async () => {
     const region = freshRegion("crash");
     const name = uniqueName("split-crash");
     await createStream(name, 1, region);

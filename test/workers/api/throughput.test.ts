@@ -4,7 +4,7 @@
  * out, 5 GetShardIterator calls/s. Each shard's clock is moved by hand, so
  * nothing here waits for time to pass.
  */
-import { describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import {
   b64,
   call,
@@ -16,6 +16,7 @@ import {
   shardIterator,
   uniqueName,
 } from "../support/kinesis.js";
+import { itInside } from "../support/transport.js";
 import { describeEachWire } from "../support/wire.js";
 
 const KiB = 1024;
@@ -56,26 +57,29 @@ const rateExceeded = (shardId: string, stream: string) =>
 
 describeEachWire("shard throughput limits", () => {
   describe("writes", () => {
-    it("admit 1,000 records a second; the rest get ProvisionedThroughputExceededException each", async () => {
-      const { name, ids, advance } = await limitedStream("w-records");
-      const first = await putMany(name, 500, 10);
-      const second = await putMany(name, 500, 10);
-      expect([first.FailedRecordCount, second.FailedRecordCount]).toEqual([0, 0]);
-      const third = await putMany(name, 500, 10);
-      expect(third.FailedRecordCount).toBe(500);
-      for (const entry of third.Records) {
-        expect(entry).toEqual({
-          ErrorCode: "ProvisionedThroughputExceededException",
-          ErrorMessage: rateExceeded(ids[0] ?? "", name),
-        });
-      }
-      // Half a second later, half a second of records is back.
-      advance(500);
-      const fourth = await putMany(name, 500, 10);
-      expect(fourth.FailedRecordCount).toBe(0);
-    });
+    itInside(
+      "admit 1,000 records a second; the rest get ProvisionedThroughputExceededException each",
+      async () => {
+        const { name, ids, advance } = await limitedStream("w-records");
+        const first = await putMany(name, 500, 10);
+        const second = await putMany(name, 500, 10);
+        expect([first.FailedRecordCount, second.FailedRecordCount]).toEqual([0, 0]);
+        const third = await putMany(name, 500, 10);
+        expect(third.FailedRecordCount).toBe(500);
+        for (const entry of third.Records) {
+          expect(entry).toEqual({
+            ErrorCode: "ProvisionedThroughputExceededException",
+            ErrorMessage: rateExceeded(ids[0] ?? "", name),
+          });
+        }
+        // Half a second later, half a second of records is back.
+        advance(500);
+        const fourth = await putMany(name, 500, 10);
+        expect(fourth.FailedRecordCount).toBe(0);
+      },
+    );
 
-    it("admit 1 MiB a second of data and partition key bytes", async () => {
+    itInside("admit 1 MiB a second of data and partition key bytes", async () => {
       const { name, advance } = await limitedStream("w-bytes");
       // 10 × (100 KiB + 1 key byte) fits in 1 MiB; an 11th does not.
       const answer = await putMany(name, 12, 100 * KiB);
@@ -94,7 +98,7 @@ describeEachWire("shard throughput limits", () => {
       ]);
     });
 
-    it("throttle one shard's entries while the other shard's succeed", async () => {
+    itInside("throttle one shard's entries while the other shard's succeed", async () => {
       const { name, ids } = await limitedStream("w-mixed", 2);
       const shards = await listShards(name);
       // Fill shard 0 with ExplicitHashKeys, then put to both.
@@ -122,47 +126,53 @@ describeEachWire("shard throughput limits", () => {
       ]);
     });
 
-    it("refuse PutRecord over the limit with ProvisionedThroughputExceededException", async () => {
-      const { name, ids } = await limitedStream("w-one");
-      await putMany(name, 500, 10);
-      await putMany(name, 500, 10);
-      const answer = await call("PutRecord", {
-        StreamName: name,
-        Data: b64("x"),
-        PartitionKey: "k",
-      });
-      expect(answer.status).toBe(400);
-      expect(answer.body).toEqual({
-        __type: "ProvisionedThroughputExceededException",
-        message: rateExceeded(ids[0] ?? "", name),
-      });
-    });
+    itInside(
+      "refuse PutRecord over the limit with ProvisionedThroughputExceededException",
+      async () => {
+        const { name, ids } = await limitedStream("w-one");
+        await putMany(name, 500, 10);
+        await putMany(name, 500, 10);
+        const answer = await call("PutRecord", {
+          StreamName: name,
+          Data: b64("x"),
+          PartitionKey: "k",
+        });
+        expect(answer.status).toBe(400);
+        expect(answer.body).toEqual({
+          __type: "ProvisionedThroughputExceededException",
+          message: rateExceeded(ids[0] ?? "", name),
+        });
+      },
+    );
 
-    it("keep what they accept over any window within the rate plus one second of burst", async () => {
-      const { name, advance } = await limitedStream("w-window");
-      // Offer 5 MiB/s for 10 s, in steps of 100 ms.
-      const accepted: number[] = [];
-      for (let step = 0; step < 100; step++) {
-        const answer = await putMany(name, 50, 10 * KiB);
-        accepted.push((50 - answer.FailedRecordCount) * (10 * KiB + 1));
-        advance(100);
-      }
-      for (const seconds of [1, 2, 5, 10]) {
-        const steps = seconds * 10;
-        for (let start = 0; start + steps <= accepted.length; start++) {
-          const sum = accepted.slice(start, start + steps).reduce((a, b) => a + b, 0);
-          // Steps [start, start + steps) span (steps - 1) × 100 ms of refill.
-          expect(sum).toBeLessThanOrEqual(MiB * ((steps - 1) / 10) + MiB);
+    itInside(
+      "keep what they accept over any window within the rate plus one second of burst",
+      async () => {
+        const { name, advance } = await limitedStream("w-window");
+        // Offer 5 MiB/s for 10 s, in steps of 100 ms.
+        const accepted: number[] = [];
+        for (let step = 0; step < 100; step++) {
+          const answer = await putMany(name, 50, 10 * KiB);
+          accepted.push((50 - answer.FailedRecordCount) * (10 * KiB + 1));
+          advance(100);
         }
-      }
-      // And nearly all of the limit is used.
-      const total = accepted.reduce((a, b) => a + b, 0);
-      expect(total).toBeGreaterThan(MiB * 9.9);
-    });
+        for (const seconds of [1, 2, 5, 10]) {
+          const steps = seconds * 10;
+          for (let start = 0; start + steps <= accepted.length; start++) {
+            const sum = accepted.slice(start, start + steps).reduce((a, b) => a + b, 0);
+            // Steps [start, start + steps) span (steps - 1) × 100 ms of refill.
+            expect(sum).toBeLessThanOrEqual(MiB * ((steps - 1) / 10) + MiB);
+          }
+        }
+        // And nearly all of the limit is used.
+        const total = accepted.reduce((a, b) => a + b, 0);
+        expect(total).toBeGreaterThan(MiB * 9.9);
+      },
+    );
   });
 
   describe("reads", () => {
-    it("admit 5 GetRecords calls a second", async () => {
+    itInside("admit 5 GetRecords calls a second", async () => {
       const { name, ids, advance } = await limitedStream("r-calls");
       const shardId = ids[0] ?? "";
       let iterator = await shardIterator(name, shardId, "TRIM_HORIZON");
@@ -179,27 +189,30 @@ describeEachWire("shard throughput limits", () => {
       expect((await call("GetRecords", { ShardIterator: iterator })).status).toBe(200);
     });
 
-    it("after a call that returns 10 MiB, throttle the calls of the next 5 seconds", async () => {
-      const { name, ids, advance } = await limitedStream("r-bytes");
-      // 11 MiB written over 11 seconds, so the writes stay within their limit.
-      for (let i = 0; i < 11; i++) {
-        expect((await putMany(name, 1, MiB - 1)).FailedRecordCount).toBe(0);
-        advance(1000);
-      }
-      const iterator = await shardIterator(name, ids[0] ?? "", "TRIM_HORIZON");
-      const page = await getRecords(iterator);
-      expect(page.Records.length).toBe(10);
-      const next = page.NextShardIterator ?? "";
-      advance(4900);
-      expect((await call("GetRecords", { ShardIterator: next })).body.__type).toBe(
-        "ProvisionedThroughputExceededException",
-      );
-      advance(100);
-      const after = await getRecords(next);
-      expect(after.Records.length).toBe(1);
-    });
+    itInside(
+      "after a call that returns 10 MiB, throttle the calls of the next 5 seconds",
+      async () => {
+        const { name, ids, advance } = await limitedStream("r-bytes");
+        // 11 MiB written over 11 seconds, so the writes stay within their limit.
+        for (let i = 0; i < 11; i++) {
+          expect((await putMany(name, 1, MiB - 1)).FailedRecordCount).toBe(0);
+          advance(1000);
+        }
+        const iterator = await shardIterator(name, ids[0] ?? "", "TRIM_HORIZON");
+        const page = await getRecords(iterator);
+        expect(page.Records.length).toBe(10);
+        const next = page.NextShardIterator ?? "";
+        advance(4900);
+        expect((await call("GetRecords", { ShardIterator: next })).body.__type).toBe(
+          "ProvisionedThroughputExceededException",
+        );
+        advance(100);
+        const after = await getRecords(next);
+        expect(after.Records.length).toBe(1);
+      },
+    );
 
-    it("admit 5 GetShardIterator calls a second", async () => {
+    itInside("admit 5 GetShardIterator calls a second", async () => {
       const { name, ids, advance } = await limitedStream("r-iterators");
       const shardId = ids[0] ?? "";
       for (let i = 0; i < 5; i++) await shardIterator(name, shardId, "LATEST");

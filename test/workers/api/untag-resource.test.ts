@@ -1,23 +1,10 @@
-import { describe, expect, it } from "vitest";
-import {
-  call,
-  createStream,
-  expectError,
-  expectValidation,
-  failure,
-  ok,
-  PATTERN,
-  refusesMissingStream,
-  refusesWrongTypes,
-  rule,
-  streamArnOf,
-  tagsOf,
-  uniqueName,
-} from "../support/kinesis.js";
+import { describe, it } from "vitest";
+import { expectValidation, failure, PATTERN, refusesWrongTypes, rule } from "../support/kinesis.js";
 import { describeEachWire } from "../support/wire.js";
+import { BY_RESOURCE_ARN, RESOURCE_ARN, removeTagsCases, resourceArnCases } from "./tags.case.js";
 
 const OP = "UntagResource";
-const RESOURCE_ARN = "arn:aws.*:kinesis:.*:\\d{12}:.*stream/\\S+";
+const cases = removeTagsCases(OP, BY_RESOURCE_ARN);
 
 describeEachWire("UntagResource", () => {
   describe("serialization", () => {
@@ -56,44 +43,11 @@ describeEachWire("UntagResource", () => {
       ]);
     });
 
-    refusesMissingStream(OP, "ur-none", (name) => ({
-      TagKeys: ["a"],
-      ResourceARN: streamArnOf(name),
-    }));
-
-    it("does not find a consumer, since there are none yet", async () => {
-      const name = uniqueName("ur-consumer");
-      await createStream(name, 1);
-      const arn = `${streamArnOf(name)}/consumer/app:1700000000`;
-      await expectError(
-        OP,
-        { TagKeys: ["a"], ResourceARN: arn },
-        "ResourceNotFoundException",
-        `Consumer ${arn} under account 000000000000 not found.`,
-      );
-    });
-
-    it("refuses keys with characters AWS does not allow", async () => {
-      const name = uniqueName("ur-chars");
-      await createStream(name, 1);
-      await expectError(
-        OP,
-        { TagKeys: ["a,b"], ResourceARN: streamArnOf(name) },
-        "InvalidArgumentException",
-        "Some tags contain invalid characters. Valid characters: Unicode letters, digits, white space, _ . / = + - % @.",
-      );
-    });
+    resourceArnCases(OP, (arn) => ({ TagKeys: ["a"], ResourceARN: arn }));
+    cases.validation();
   });
 
   describe("behaviour", () => {
-    it("removes the keys named from a stream named by ARN, ignoring others, with an empty answer", async () => {
-      const name = uniqueName("ur");
-      await createStream(name, 1);
-      await ok("AddTagsToStream", { StreamName: name, Tags: { a: "1", b: "2", c: "3" } });
-      const answer = await call(OP, { TagKeys: ["a", "c", "zz"], ResourceARN: streamArnOf(name) });
-      expect(answer.status).toBe(200);
-      expect(answer.text).toBe("");
-      expect(await tagsOf(name)).toEqual([{ Key: "b", Value: "2" }]);
-    });
+    cases.behaviour();
   });
 });

@@ -8,6 +8,7 @@ import {
   rule,
   setControlClock,
 } from "../support/kinesis.js";
+import { itInside } from "../support/transport.js";
 import { describeEachWire } from "../support/wire.js";
 
 const OP = "UpdateAccountSettings";
@@ -64,19 +65,22 @@ describeEachWire("UpdateAccountSettings", () => {
   });
 
   describe("behaviour", () => {
-    it("enables a commitment that lasts at least 24 hours, and answers with the settings", async () => {
-      await inRegion(async (region) => {
-        expect(await update(region, "ENABLED")).toEqual({
-          MinimumThroughputBillingCommitment: {
-            Status: "ENABLED",
-            StartedAt: s(T0),
-            EarliestAllowedEndAt: s(T0 + DAY),
-          },
+    itInside(
+      "enables a commitment that lasts at least 24 hours, and answers with the settings",
+      async () => {
+        await inRegion(async (region) => {
+          expect(await update(region, "ENABLED")).toEqual({
+            MinimumThroughputBillingCommitment: {
+              Status: "ENABLED",
+              StartedAt: s(T0),
+              EarliestAllowedEndAt: s(T0 + DAY),
+            },
+          });
         });
-      });
-    });
+      },
+    );
 
-    it("changes nothing when asked to enable an enabled commitment", async () => {
+    itInside("changes nothing when asked to enable an enabled commitment", async () => {
       await inRegion(async (region, at) => {
         await update(region, "ENABLED");
         await at(T0 + 5000);
@@ -90,33 +94,36 @@ describeEachWire("UpdateAccountSettings", () => {
       });
     });
 
-    it("schedules the end of a commitment disabled too early for its earliest allowed end", async () => {
-      await inRegion(async (region, at) => {
-        await update(region, "ENABLED");
-        await at(T0 + 3_600_000);
-        const scheduled = {
-          MinimumThroughputBillingCommitment: {
-            Status: "ENABLED_UNTIL_EARLIEST_ALLOWED_END",
-            StartedAt: s(T0),
-            EarliestAllowedEndAt: s(T0 + DAY),
-            EndedAt: s(T0 + DAY),
-          },
-        };
-        expect(await update(region, "DISABLED")).toEqual(scheduled);
-        // Asking again changes nothing.
-        expect(await update(region, "DISABLED")).toEqual(scheduled);
-        await at(T0 + DAY);
-        expect(await ok("DescribeAccountSettings", {}, region)).toEqual({
-          MinimumThroughputBillingCommitment: {
-            Status: "DISABLED",
-            StartedAt: s(T0),
-            EndedAt: s(T0 + DAY),
-          },
+    itInside(
+      "schedules the end of a commitment disabled too early for its earliest allowed end",
+      async () => {
+        await inRegion(async (region, at) => {
+          await update(region, "ENABLED");
+          await at(T0 + 3_600_000);
+          const scheduled = {
+            MinimumThroughputBillingCommitment: {
+              Status: "ENABLED_UNTIL_EARLIEST_ALLOWED_END",
+              StartedAt: s(T0),
+              EarliestAllowedEndAt: s(T0 + DAY),
+              EndedAt: s(T0 + DAY),
+            },
+          };
+          expect(await update(region, "DISABLED")).toEqual(scheduled);
+          // Asking again changes nothing.
+          expect(await update(region, "DISABLED")).toEqual(scheduled);
+          await at(T0 + DAY);
+          expect(await ok("DescribeAccountSettings", {}, region)).toEqual({
+            MinimumThroughputBillingCommitment: {
+              Status: "DISABLED",
+              StartedAt: s(T0),
+              EndedAt: s(T0 + DAY),
+            },
+          });
         });
-      });
-    });
+      },
+    );
 
-    it("cancels a scheduled end when enabled again before it", async () => {
+    itInside("cancels a scheduled end when enabled again before it", async () => {
       await inRegion(async (region, at) => {
         await update(region, "ENABLED");
         await at(T0 + 1000);
@@ -141,7 +148,7 @@ describeEachWire("UpdateAccountSettings", () => {
       });
     });
 
-    it("disables at once after the earliest allowed end", async () => {
+    itInside("disables at once after the earliest allowed end", async () => {
       await inRegion(async (region, at) => {
         await update(region, "ENABLED");
         await at(T0 + DAY + 1);
@@ -155,7 +162,7 @@ describeEachWire("UpdateAccountSettings", () => {
       });
     });
 
-    it("starts a new commitment when enabled after one ended", async () => {
+    itInside("starts a new commitment when enabled after one ended", async () => {
       await inRegion(async (region, at) => {
         await update(region, "ENABLED");
         await at(T0 + 2 * DAY);
@@ -171,12 +178,15 @@ describeEachWire("UpdateAccountSettings", () => {
       });
     });
 
-    it("changes nothing when asked to disable a commitment that was never enabled", async () => {
-      await inRegion(async (region) => {
-        expect(await update(region, "DISABLED")).toEqual({
-          MinimumThroughputBillingCommitment: { Status: "DISABLED" },
+    itInside(
+      "changes nothing when asked to disable a commitment that was never enabled",
+      async () => {
+        await inRegion(async (region) => {
+          expect(await update(region, "DISABLED")).toEqual({
+            MinimumThroughputBillingCommitment: { Status: "DISABLED" },
+          });
         });
-      });
-    });
+      },
+    );
   });
 });

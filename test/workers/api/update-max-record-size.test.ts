@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ROUTE_TTL_MS } from "../../../worker/data/routes.js";
+import { ROUTE_TTL_MS } from "../../../worker/clients/shard-map.js";
 import {
   b64,
   call,
@@ -18,6 +18,7 @@ import {
   summaryOf,
   uniqueName,
 } from "../support/kinesis.js";
+import { itInside } from "../support/transport.js";
 import { describeEachWire } from "../support/wire.js";
 
 const OP = "UpdateMaxRecordSize";
@@ -78,7 +79,7 @@ describeEachWire("UpdateMaxRecordSize", () => {
       MaxRecordSizeInKiB: 2048,
     }));
 
-    it("refuses a stream that is not ACTIVE", async () => {
+    itInside("refuses a stream that is not ACTIVE", async () => {
       await expectRefusedWhileCreating(OP, "mrs-busy", (name, region) => ({
         StreamARN: streamArnOf(name, region),
         MaxRecordSizeInKiB: 2048,
@@ -131,28 +132,32 @@ describeEachWire("UpdateMaxRecordSize", () => {
       expect((await putRecord(name, MiB)).status).toBe(200);
     });
 
-    it("reaches writers whose cached route predates the change once the route expires", async () => {
-      const name = uniqueName("mrs-ttl");
-      await createStream(name, 1);
-      expect((await putRecord(name, 10)).status).toBe(200); // the route is now cached
-      // Changed behind this isolate's back, as another isolate's UpdateMaxRecordSize would.
-      const changed = await controlObject().updateMaxRecordSize(
-        { account: "000000000000", region: "us-east-1" },
-        name,
-        2048,
-      );
-      expect(changed).toEqual({});
-      // This isolate still holds the old route...
-      expect((await putRecord(name, 2 * MiB)).status).toBe(400);
-      // ...until it expires.
-      const deadline = Date.now() + ROUTE_TTL_MS + 5_000;
-      let status = (await putRecord(name, 2 * MiB)).status;
-      while (status !== 200 && Date.now() < deadline) {
-        await scheduler.wait(250);
-        status = (await putRecord(name, 2 * MiB)).status;
-      }
-      expect(status).toBe(200);
-    }, 20_000);
+    itInside(
+      "reaches writers whose cached route predates the change once the route expires",
+      async () => {
+        const name = uniqueName("mrs-ttl");
+        await createStream(name, 1);
+        expect((await putRecord(name, 10)).status).toBe(200); // the route is now cached
+        // Changed behind this isolate's back, as another isolate's UpdateMaxRecordSize would.
+        const changed = await controlObject().updateMaxRecordSize(
+          { account: "000000000000", region: "us-east-1" },
+          name,
+          2048,
+        );
+        expect(changed).toEqual({});
+        // This isolate still holds the old route...
+        expect((await putRecord(name, 2 * MiB)).status).toBe(400);
+        // ...until it expires.
+        const deadline = Date.now() + ROUTE_TTL_MS + 5_000;
+        let status = (await putRecord(name, 2 * MiB)).status;
+        while (status !== 200 && Date.now() < deadline) {
+          await scheduler.wait(250);
+          status = (await putRecord(name, 2 * MiB)).status;
+        }
+        expect(status).toBe(200);
+      },
+      20_000,
+    );
 
     it("keeps records already written, whatever their size", async () => {
       const name = uniqueName("mrs-keep");

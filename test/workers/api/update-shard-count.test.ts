@@ -19,6 +19,7 @@ import {
   uniqueName,
   waitForActive,
 } from "../support/kinesis.js";
+import { itInside } from "../support/transport.js";
 import { describeEachWire } from "../support/wire.js";
 
 const OP = "UpdateShardCount";
@@ -133,7 +134,7 @@ describeEachWire("UpdateShardCount", () => {
       );
     });
 
-    it("refuses to go beyond the account's shard limit", async () => {
+    itInside("refuses to go beyond the account's shard limit", async () => {
       const region = freshRegion("usc");
       await setShardLimit(region, 5);
       const name = uniqueName("usc-limit");
@@ -147,7 +148,7 @@ describeEachWire("UpdateShardCount", () => {
       );
     });
 
-    it("allows ten scalings in a rolling day, and refuses while UPDATING", async () => {
+    itInside("allows ten scalings in a rolling day, and refuses while UPDATING", async () => {
       const region = freshRegion("usc");
       let now = Date.now();
       await setControlClock(region, now);
@@ -184,7 +185,7 @@ describeEachWire("UpdateShardCount", () => {
       await ok(OP, eleventh, region);
     });
 
-    it("refuses a stream that is still CREATING", async () => {
+    itInside("refuses a stream that is still CREATING", async () => {
       await expectRefusedWhileCreating(OP, "usc", (name) => ({
         StreamName: name,
         TargetShardCount: 2,

@@ -19,6 +19,7 @@ import {
   uniqueName,
   waitForActive,
 } from "../support/kinesis.js";
+import { itInside } from "../support/transport.js";
 import { describeEachWire } from "../support/wire.js";
 
 const OP = "UpdateStreamMode";
@@ -98,7 +99,7 @@ describeEachWire("UpdateStreamMode", () => {
       expect((await summaryOf(name)).StreamStatus).toBe("ACTIVE");
     });
 
-    it("allows two switches in a rolling day", async () => {
+    itInside("allows two switches in a rolling day", async () => {
       const region = freshRegion("mode");
       let now = Date.now();
       await setControlClock(region, now);
@@ -127,7 +128,7 @@ describeEachWire("UpdateStreamMode", () => {
       StreamModeDetails: mode("ON_DEMAND"),
     }));
 
-    it("refuses a stream that is still CREATING", async () => {
+    itInside("refuses a stream that is still CREATING", async () => {
       await expectRefusedWhileCreating(OP, "mode", (n, region) => ({
         StreamARN: streamArnOf(n, region),
         StreamModeDetails: mode("ON_DEMAND"),

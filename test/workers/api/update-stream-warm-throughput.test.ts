@@ -18,6 +18,7 @@ import {
   uniqueName,
   waitFor,
 } from "../support/kinesis.js";
+import { itInside } from "../support/transport.js";
 import { describeEachWire } from "../support/wire.js";
 
 const OP = "UpdateStreamWarmThroughput";
@@ -105,7 +106,7 @@ describeEachWire("UpdateStreamWarmThroughput", () => {
       await ok(OP, { StreamName: name, WarmThroughputMiBps: 10240 }, region);
     });
 
-    it("refuses a stream that is not ACTIVE", async () => {
+    itInside("refuses a stream that is not ACTIVE", async () => {
       await expectRefusedWhileCreating(OP, "wt-busy", (name) => ({
         StreamName: name,
         WarmThroughputMiBps: 10,

@@ -4,7 +4,7 @@ import {
   KinesisError,
   shardNotFound,
   streamNotFound,
-} from "../../../src/kinesis/errors.js";
+} from "../../../src/kinesis/errors/index.js";
 
 describe("KinesisError", () => {
   it("is an Error carrying the AWS error code and message", () => {

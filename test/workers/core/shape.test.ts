@@ -1,13 +1,13 @@
 import fc from "fast-check";
 import { describe, expect, expectTypeOf, it } from "vitest";
-import { KinesisError } from "../../../src/kinesis/errors.js";
+import { KinesisError } from "../../../src/kinesis/errors/index.js";
+import { parseInput } from "../../../src/kinesis/parse-input.js";
 import {
   blob,
   boolean,
   integer,
   list,
   map,
-  parseInput,
   required,
   type Shape,
   type StructureShape,

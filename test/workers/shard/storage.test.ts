@@ -8,10 +8,11 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { sequenceNumberFormatter } from "../../../src/kinesis/sequence-number.js";
 import { parseIterator } from "../../../src/kinesis/shard-iterator.js";
-import { recordsOf } from "../../../worker/data/reader.js";
+import { recordsOf } from "../../../worker/actions/records.js";
+import type { AppendEntry, ShardConfig } from "../../../worker/shard/contract.js";
 import { pack } from "../../../worker/shard/segment.js";
 import type { Shard } from "../../../worker/shard/shard.js";
-import type { AppendEntry, ShardConfig } from "../../../worker/shard/types.js";
+import { TEST_SEAM } from "../../../worker/test-seam.js";
 
 const HOUR = 3_600_000;
 const MiB = 1024 * 1024;
@@ -68,14 +69,14 @@ const entry = (data: string | Uint8Array, partitionKey = "pk"): AppendEntry => (
 
 async function append(stub: Stub, entries: AppendEntry[]): Promise<string[]> {
   const result = await stub.append(pack(entries));
-  if (!("sequenceNumbers" in result)) throw new Error(`append answered ${JSON.stringify(result)}`);
-  return result.sequenceNumbers;
+  if (!("ok" in result)) throw new Error(`append answered ${JSON.stringify(result)}`);
+  return result.ok.sequenceNumbers;
 }
 
 async function iterator(stub: Stub, request: Parameters<Shard["iterator"]>[0]): Promise<string> {
   const result = await stub.iterator(request);
-  if (!("iterator" in result)) throw new Error(`iterator answered ${JSON.stringify(result)}`);
-  return result.iterator;
+  if (!("ok" in result)) throw new Error(`iterator answered ${JSON.stringify(result)}`);
+  return result.ok;
 }
 
 /** A record as read back: the shard's runs unpacked the way GetRecords unpacks them. */
@@ -91,8 +92,9 @@ async function read(
   token: string,
   limit = 10_000,
 ): Promise<{ records: StoredRecord[]; nextIterator: string | null; millisBehindLatest: number }> {
-  const result = await stub.read(token, limit);
-  if (!("runs" in result)) throw new Error(`read answered ${JSON.stringify(result)}`);
+  const reply = await stub.read(token, limit);
+  if (!("ok" in reply)) throw new Error(`read answered ${JSON.stringify(reply)}`);
+  const result = reply.ok;
   const format = sequenceNumberFormatter(result.epoch, parseIterator(token)?.shardIndex ?? -1);
   const records = recordsOf(result.runs, format).map((r) => ({
     sequenceNumber: r.SequenceNumber,
@@ -111,7 +113,7 @@ const texts = (records: StoredRecord[]) => records.map((r) => new TextDecoder().
 
 function setClock(stub: Stub, now: number): Promise<void> {
   return runInDurableObject(stub, (instance: Shard) => {
-    instance.clock = () => now;
+    instance[TEST_SEAM].setClock(() => now);
   });
 }
 
@@ -141,7 +143,7 @@ describe("Shard storage", () => {
       expect(await stub.append(pack([entry("x")]))).toEqual({ gone: true });
       expect(await stub.iterator({ type: "TRIM_HORIZON" })).toEqual({ gone: true });
       expect(await stub.read("AAAA", 10)).toEqual({ gone: true });
-      expect(await stub.count()).toBe(0);
+      expect(await stub.count()).toEqual({ ok: 0 });
       const tables = await runInDurableObject(stub, (_i: Shard, state) =>
         state.storage.sql
           .exec<{ name: string }>(
@@ -163,7 +165,7 @@ describe("Shard storage", () => {
       expect(first).toEqual(Array.from({ length: 100 }, (_, i) => sequenceNumber(cfg, i + 1)));
       const second = await append(stub, [entry("a"), entry("b")]);
       expect(second).toEqual([sequenceNumber(cfg, 101), sequenceNumber(cfg, 102)]);
-      expect(await stub.count()).toBe(102);
+      expect(await stub.count()).toEqual({ ok: 102 });
     });
 
     it("writes a batch all or nothing", async () => {
@@ -192,7 +194,7 @@ describe("Shard storage", () => {
         }
       });
       expect(outcome).toMatch(/injected failure/);
-      expect(await stub.count()).toBe(1);
+      expect(await stub.count()).toEqual({ ok: 1 });
       // No position was used up by the failed batch.
       expect(await append(stub, [entry("after")])).toEqual([sequenceNumber(cfg, 2)]);
       const all = await read(stub, await iterator(stub, { type: "TRIM_HORIZON" }));
@@ -292,7 +294,7 @@ describe("Shard storage", () => {
 
       // Past the first record's retention, before any alarm: it is never returned.
       await setClock(stub, t0 + HOUR + 1);
-      expect(await stub.count()).toBe(2);
+      expect(await stub.count()).toEqual({ ok: 2 });
       const fromStart = await read(stub, await iterator(stub, { type: "TRIM_HORIZON" }));
       expect(fromStart.records.map((r) => r.sequenceNumber)).toEqual([s2]);
       const atFirst = await read(
@@ -308,7 +310,7 @@ describe("Shard storage", () => {
 
       // The alarm deletes it and waits for the next oldest record.
       expect(await runDurableObjectAlarm(stub)).toBe(true);
-      expect(await stub.count()).toBe(1);
+      expect(await stub.count()).toEqual({ ok: 1 });
       expect(await alarmOf(stub)).toBe(t0 + HOUR / 2 + HOUR);
 
       // Once everything has expired, nothing is left and no alarm remains.
@@ -317,7 +319,7 @@ describe("Shard storage", () => {
         [],
       );
       expect(await runDurableObjectAlarm(stub)).toBe(true);
-      expect(await stub.count()).toBe(0);
+      expect(await stub.count()).toEqual({ ok: 0 });
       expect(await alarmOf(stub)).toBeNull();
 
       // Positions keep rising after the log emptied.
@@ -358,7 +360,7 @@ describe("Shard storage", () => {
       expect(await stub.append(pack([entry("x")]))).toEqual({ gone: true });
       expect(await stub.iterator({ type: "LATEST" })).toEqual({ gone: true });
       expect(await stub.read(token, 10)).toEqual({ gone: true });
-      expect(await stub.count()).toBe(0);
+      expect(await stub.count()).toEqual({ ok: 0 });
 
       const leftovers = (s: Stub) =>
         runInDurableObject(s, async (_i: Shard, state) => ({
@@ -390,7 +392,7 @@ describe("Shard storage", () => {
       await evictDurableObject(stub);
       const after = await append(stub, [entry("4"), entry("5")]);
       expect([...before, ...after]).toEqual([1, 2, 3, 4, 5].map((p) => sequenceNumber(cfg, p)));
-      expect(await stub.count()).toBe(5);
+      expect(await stub.count()).toEqual({ ok: 5 });
       expect(texts((await read(stub, token)).records)).toEqual(["1", "2", "3", "4", "5"]);
       // The trim alarm set before the restart is the one still set.
       expect(await alarmOf(stub)).toBe(alarm);
@@ -403,7 +405,7 @@ describe("Shard storage", () => {
       await append(stub, [entry("1"), entry("2")]);
       await setClock(stub, t0 + HOUR + 1);
       expect(await runDurableObjectAlarm(stub)).toBe(true);
-      expect(await stub.count()).toBe(0);
+      expect(await stub.count()).toEqual({ ok: 0 });
 
       await evictDurableObject(stub);
       expect(await append(stub, [entry("3")])).toEqual([sequenceNumber(cfg, 3)]);
@@ -419,12 +421,13 @@ describe("Shard storage", () => {
           HashKeyRange: { StartingHashKey: "0", EndingHashKey: "9" },
         },
       ];
-      expect(await stub.close(children)).toEqual({ endingPosition: 1 });
+      expect(await stub.close(children)).toEqual({ ok: { endingPosition: 1 } });
       await evictDurableObject(stub);
       expect(await stub.append(pack([entry("late")]))).toEqual({ closed: true });
-      expect(await stub.close([])).toEqual({ endingPosition: 1 });
-      const read = await stub.read(await iterator(stub, { type: "TRIM_HORIZON" }), 10);
-      if (!("runs" in read)) throw new Error("read failed");
+      expect(await stub.close([])).toEqual({ ok: { endingPosition: 1 } });
+      const reply = await stub.read(await iterator(stub, { type: "TRIM_HORIZON" }), 10);
+      if (!("ok" in reply)) throw new Error("read failed");
+      const read = reply.ok;
       expect(read.runs.map((r) => r.count)).toEqual([1]);
       expect(read.nextIterator).toBeNull();
       expect(read.childShards).toEqual(children);
@@ -467,7 +470,7 @@ describe("Shard storage", () => {
       });
       const other = await shard();
       const invalid = {
-        error: { type: "InvalidArgumentException", message: "Invalid ShardIterator." },
+        error: { type: "InvalidArgumentException", message: "Invalid ShardIterator.", status: 400 },
       };
       expect(await b.stub.read(await iterator(a.stub, { type: "LATEST" }), 10)).toEqual(invalid);
       expect(await other.stub.read(await iterator(a.stub, { type: "LATEST" }), 10)).toEqual(
@@ -482,8 +485,9 @@ describe("Shard storage", () => {
         stub,
         Array.from({ length: 100 }, (_, i) => entry(`record-${i}`)),
       );
-      const first = await stub.read(await iterator(stub, { type: "TRIM_HORIZON" }), 10);
-      if (!("runs" in first)) throw new Error("read failed");
+      const reply = await stub.read(await iterator(stub, { type: "TRIM_HORIZON" }), 10);
+      if (!("ok" in reply)) throw new Error("read failed");
+      const first = reply.ok;
       const sent = first.runs.reduce((n, run) => n + run.body.byteLength, 0);
       // Ten packed records of 6 header bytes, a 2-byte key and 8 or 9 data bytes.
       expect(first.runs.map((r) => r.count)).toEqual([10]);
@@ -506,10 +510,10 @@ describe("Shard storage", () => {
             return cursor;
           }) as typeof sql.exec;
           try {
-            const result = await instance.read(token, 10_000);
-            if (!("runs" in result)) throw new Error("read failed");
+            const reply = await instance.read(token, 10_000);
+            if (!("ok" in reply)) throw new Error("read failed");
             return {
-              records: result.runs.reduce((n, run) => n + run.count, 0),
+              records: reply.ok.runs.reduce((n, run) => n + run.count, 0),
               rows: cursors.reduce((n, c) => n + c.rowsRead, 0),
             };
           } finally {

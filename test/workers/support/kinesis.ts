@@ -11,6 +11,7 @@ import { expect, it } from "vitest";
 import { encodeBase64 } from "../../../src/protocol/base64.js";
 import type { ControlPlane } from "../../../worker/control/control-plane.js";
 import type { Shard } from "../../../worker/shard/shard.js";
+import { TEST_SEAM } from "../../../worker/test-seam.js";
 import { type Answer, currentWire, send, viewOf } from "./wire.js";
 
 export { type Answer, AUTH } from "./wire.js";
@@ -145,7 +146,7 @@ export type JsonKind =
 /**
  * How the messages name a JSON number. kinesalite's latest recordings of AWS
  * say "com.amazon.coral.value.json.numbers.TruncatingBigNumber"; the service
- * (src/kinesis/shape.ts) says this, older AWS's wording.
+ * (src/kinesis/parse-input.ts) says this, older AWS's wording.
  */
 const NUMBER_CLASS = "java.math.BigDecimal";
 
@@ -400,9 +401,9 @@ export async function getRecords(
 /** The incarnation the control plane gave a stream (it names the stream's shard objects). */
 export async function incarnationOf(name: string, region = "us-east-1"): Promise<string> {
   const control = env.CONTROL.get(env.CONTROL.idFromName(`${ACCOUNT}/${region}`));
-  const route = await control.route({ account: ACCOUNT, region }, name);
-  if ("error" in route) throw new Error(route.error.message);
-  return route.incarnation;
+  const reply = await control.route({ account: ACCOUNT, region }, name);
+  if (!("ok" in reply)) throw new Error(`no route to ${name}: ${JSON.stringify(reply)}`);
+  return reply.ok.incarnation;
 }
 
 /** The Durable Object of one shard of a live stream. */
@@ -439,14 +440,14 @@ export function controlObject(region = "us-east-1") {
  */
 export async function setControlClock(region: string, now: number | undefined): Promise<void> {
   await runInDurableObject(controlObject(region), (instance: ControlPlane) => {
-    instance.clock = now === undefined ? () => Date.now() : () => now;
+    instance[TEST_SEAM].setClock(now === undefined ? undefined : () => now);
   });
 }
 
 /** Sets the clock of one shard of a live stream (retention, iterators). */
 export async function setShardClock(name: string, shardId: string, now: number): Promise<void> {
   await runInDurableObject(await shardObject(name, shardId), (instance: Shard) => {
-    instance.clock = () => now;
+    instance[TEST_SEAM].setClock(() => now);
   });
 }
 
@@ -547,8 +548,8 @@ export async function limitShard(name: string, shardId: string): Promise<ManualC
     },
   };
   await runInDurableObject(await shardObject(name, shardId), (instance: Shard) => {
-    instance.clock = () => clock.now;
-    instance.limited = true;
+    instance[TEST_SEAM].setClock(() => clock.now);
+    instance[TEST_SEAM].setVars({ KINESIS_LIMITS: "on" });
   });
   return clock;
 }
@@ -564,7 +565,7 @@ export async function waitForActive(name: string, region?: string): Promise<void
 /** Sets the shard limit a region's control plane enforces (SHARD_LIMIT), for tests of it. */
 export async function setShardLimit(region: string, limit: number): Promise<void> {
   await runInDurableObject(controlObject(region), (instance: ControlPlane) => {
-    Reflect.set(instance, "env", { ...env, SHARD_LIMIT: String(limit) });
+    instance[TEST_SEAM].setVars({ SHARD_LIMIT: String(limit) });
   });
 }
 

@@ -22,7 +22,6 @@
  * and epoch seconds; CBOR: byte strings and tag 1 kept as a `Tagged`), which
  * `blob` / `time` read back in either form.
  */
-import { exports } from "cloudflare:workers";
 import { decode, encode, Tagged } from "cborg";
 import { afterAll, beforeAll, describe } from "vitest";
 import type { Shape } from "../../../src/kinesis/shape.js";
@@ -30,6 +29,7 @@ import { decodeBase64Strict, encodeBase64 } from "../../../src/protocol/base64.j
 import { cborCodec } from "../../../src/protocol/cbor.js";
 import { jsonCodec } from "../../../src/protocol/json.js";
 import { actions } from "../../../worker/actions/index.js";
+import { dispatch } from "./transport.js";
 
 export interface Answer {
   status: number;
@@ -248,14 +248,14 @@ export interface SendOptions {
   region?: string;
 }
 
-/** POSTs a body to the Worker as an AWS client does, in `wire`'s content type. */
+/** POSTs a body to the service as an AWS client does, in `wire`'s content type. */
 export async function send(
   wire: Wire,
   operation: string,
   body: string | Uint8Array | undefined,
   options: SendOptions = {},
 ): Promise<Response> {
-  return exports.default.fetch("http://localhost/", {
+  return dispatch("/", {
     method: "POST",
     headers: {
       "content-type": wire.contentType,

@@ -30,6 +30,16 @@ export class KinesisError extends Error {
    * none. AWS's front end spells the field "Message" in a SerializationException
    * (its deserializer's error) and "message" everywhere else.
    */
+  /** The error as plain data, for an answer that crosses an RPC boundary. */
+  toWire(): WireError {
+    return { type: this.type, message: this.message, status: this.status };
+  }
+
+  /** The error a Durable Object answered with, as the one error type again. */
+  static fromWire(wire: WireError): KinesisError {
+    return new KinesisError(wire.type, wire.message, wire.status);
+  }
+
   toBody(): { __type: string; message?: string; Message?: string } {
     if (!this.message) return { __type: this.type };
     return this.type === "SerializationException"
@@ -57,26 +67,17 @@ export type KinesisErrorType =
   | "UnknownOperationException"
   | "ValidationException";
 
+/**
+ * An AWS error as data. An RPC error loses its class on the way, so Durable
+ * Objects answer errors in this form and their clients throw them again.
+ */
+export interface WireError {
+  readonly type: KinesisErrorType;
+  readonly message: string;
+  readonly status: KinesisError["status"];
+}
+
 /** Narrows an unknown thrown value. */
 export function isKinesisError(error: unknown): error is KinesisError {
   return error instanceof KinesisError;
-}
-
-// The wording of the not-found and in-use messages is AWS's own, as its
-// Kinesis endpoints answer them.
-
-/** `Stream <name> under account <account> not found.` */
-export function streamNotFound(streamName: string, account: string): KinesisError {
-  return new KinesisError(
-    "ResourceNotFoundException",
-    `Stream ${streamName} under account ${account} not found.`,
-  );
-}
-
-/** `Shard <id> in stream <name> under account <account> does not exist` */
-export function shardNotFound(shardId: string, streamName: string, account: string): KinesisError {
-  return new KinesisError(
-    "ResourceNotFoundException",
-    `Shard ${shardId} in stream ${streamName} under account ${account} does not exist`,
-  );
 }

@@ -6,12 +6,11 @@
  * entry also expires after ROUTE_TTL_MS, for what no shard can check: the
  * maximum record size (UpdateMaxRecordSize in another isolate).
  */
-import { parseStreamArn, type Scope } from "../../src/kinesis/arn.js";
-import { KinesisError, streamNotFound } from "../../src/kinesis/errors.js";
+import type { Scope } from "../../src/kinesis/arn.js";
+import { streamNotFound } from "../../src/kinesis/errors/index.js";
 import { findRange, type HashKeyRange } from "../../src/kinesis/hash-key.js";
-import type { Route, RouteShard } from "../control/types.js";
-import { unwrap } from "../rpc.js";
-import { controlStub } from "../stubs.js";
+import type { Route, RouteShard } from "../control/contract.js";
+import { controlPlane } from "./control.js";
 
 /** A route with its open shards' ranges as big integers, sorted for binary search. */
 export interface CachedRoute extends Route {
@@ -32,7 +31,7 @@ function key(scope: Scope, name: string): string {
 }
 
 async function load(env: Env, scope: Scope, name: string): Promise<CachedRoute> {
-  const route = unwrap(await controlStub(env, scope.account, scope.region).route(scope, name));
+  const route = await controlPlane(env, scope).route(name);
   const openRanges = route.shards
     .filter((s) => s.open)
     .map((shard) => ({
@@ -95,36 +94,4 @@ export function shardForKey(route: CachedRoute, hashKey: bigint): RouteShard {
     throw new Error(`No open shard of ${route.streamName} holds hash key ${hashKey}`);
   }
   return found.shard;
-}
-
-/**
- * The stream an operation names, from StreamName or StreamARN (the model allows
- * either, or both when they agree).
- */
-export function streamNameOf(
-  scope: Scope,
-  input: { StreamName?: string; StreamARN?: string },
-): string {
-  const { StreamName, StreamARN } = input;
-  if (StreamARN !== undefined) {
-    const arn = parseStreamArn(StreamARN);
-    if (!arn) throw new KinesisError("InvalidArgumentException", `Invalid StreamARN ${StreamARN}.`);
-    if (arn.account !== scope.account || arn.region !== scope.region) {
-      throw streamNotFound(arn.name, arn.account);
-    }
-    if (StreamName !== undefined && StreamName !== arn.name) {
-      throw new KinesisError(
-        "InvalidArgumentException",
-        `StreamName ${StreamName} and StreamARN ${StreamARN} name different streams.`,
-      );
-    }
-    return arn.name;
-  }
-  if (StreamName === undefined) {
-    throw new KinesisError(
-      "InvalidArgumentException",
-      "Either StreamName or StreamARN must be provided.",
-    );
-  }
-  return StreamName;
 }
