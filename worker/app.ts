@@ -33,12 +33,16 @@ app.use(
 app.use(authentication());
 
 app.all("*", async (c) => {
-  const { codec, operation, body, scope } = c.var;
+  const { codec, operation, scope } = c.var;
   const action = actions[operation];
   // The protocol middleware lets through only operations that have an action.
   if (!action) throw internalFailure();
   // Serialization, then validation, against the operation's input shape.
-  const input = parseInput(action.input, body);
+  const input = parseInput(action.input, c.var.body);
+  // The decoded body (PutRecords' is up to 5 MB of base64 text) is not needed
+  // once it is parsed; the context would otherwise keep it alive until the
+  // answer is sent, and every call in flight would hold one.
+  c.set("body", {});
   // The action: existence, state, and the work.
   const output = await action.handle(input, { env: c.env, scope, requestId: c.var.requestId });
   // Operations whose output is the model's Unit (CreateStream, DeleteStream)

@@ -71,23 +71,39 @@ export function kinesisProtocol(
     const codec = CODECS.get(contentType);
     if (!codec) return xmlError(target ? unknownOperation(404) : operationUndetermined());
     c.set("codec", codec);
-    const declared = Number(request.headers.get("content-length") ?? "0");
-    if (declared > maxBodyBytes) throw bodyTooLarge(maxBodyBytes);
-    const bytes = await readBody(request, maxBodyBytes);
-    let body: unknown;
-    try {
-      body = bytes.byteLength === 0 ? undefined : codec.decode(bytes);
-    } catch {
-      body = undefined;
-    }
     const operation = operationOf(target);
-    if (!isStructureOrMap(body)) throw operation ? notAStructure() : unknownOperation();
+    // Read in a function of its own, so that no variable of this frame holds
+    // the body's bytes while the rest of the chain runs.
+    c.set("body", await readStructure(request, codec, operation, maxBodyBytes));
     if (!operation) throw unknownOperation();
     if (!serves(operation)) throw operationNotSupported(operation);
     c.set("operation", operation);
-    c.set("body", body);
     return next();
   };
+}
+
+/**
+ * The body, read within the limit and decoded: a structure, or
+ * SerializationException (UnknownOperationException for a target that names
+ * no operation).
+ */
+async function readStructure(
+  request: Request,
+  codec: Codec,
+  operation: Operation | undefined,
+  maxBytes: number,
+): Promise<Record<string, unknown>> {
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (declared > maxBytes) throw bodyTooLarge(maxBytes);
+  const bytes = await readBody(request, maxBytes);
+  let body: unknown;
+  try {
+    body = bytes.byteLength === 0 ? undefined : codec.decode(bytes);
+  } catch {
+    body = undefined;
+  }
+  if (!isStructureOrMap(body)) throw operation ? notAStructure() : unknownOperation();
+  return body;
 }
 
 /** The protocol-level refusals AWS answers outside the JSON protocol, as bare XML. */
