@@ -11,8 +11,11 @@ function apply(open: PlanShard[], steps: ReturnType<typeof uniformScalingSteps>)
     const parents = shards.filter((s) => step.parents.includes(s.shardId));
     expect(parents.map((p) => p.shardId).sort()).toEqual([...step.parents].sort());
     // The children cover exactly their parents' range, with no gap or overlap.
-    const low = parents.reduce((m, p) => (p.start < m ? p.start : m), MAX_HASH_KEY);
-    const high = parents.reduce((m, p) => (p.end > m ? p.end : m), 0n);
+    // Sorted rather than Math.min/max, which do not take BigInts.
+    const starts = parents.map((p) => p.start).sort((a, b) => (a < b ? -1 : 1));
+    const ends = parents.map((p) => p.end).sort((a, b) => (a < b ? -1 : 1));
+    const low = starts[0] ?? MAX_HASH_KEY;
+    const high = ends[ends.length - 1] ?? 0n;
     const children = [...step.children].sort((a, b) => (a.start < b.start ? -1 : 1));
     expect(children[0]?.start).toBe(low);
     expect(children[children.length - 1]?.end).toBe(high);
