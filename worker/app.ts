@@ -1,6 +1,6 @@
 /**
  * The Hono app: request id → CORS → the Kinesis protocol → authentication →
- * the action. The chain checks in AWS's order (protocol, then
+ * the action; and GET /health beside the protocol. The chain checks in AWS's order (protocol, then
  * authentication, then serialization, then validation, then the action,
  * which checks existence and state), and every failure is a KinesisError
  * rendered in one place, `app.onError`.
@@ -14,6 +14,7 @@ import { type AuthVariables, authentication } from "./middleware/auth/index.js";
 import { cors } from "./middleware/cors/index.js";
 import { kinesisProtocol, type ProtocolVariables } from "./middleware/protocol/index.js";
 import { requestId } from "./middleware/request-id/index.js";
+import { health } from "./routes/health.js";
 
 type AppEnv = {
   Bindings: Env;
@@ -27,6 +28,8 @@ export const app = new Hono<AppEnv>();
 
 app.use(requestId());
 app.use(cors());
+// Before the Kinesis protocol, which answers every other GET as AWS does.
+app.get("/health", health());
 app.use(
   kinesisProtocol({ maxBodyBytes: MAX_BODY_BYTES, serves: (op) => actions[op] !== undefined }),
 );
