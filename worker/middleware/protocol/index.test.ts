@@ -88,16 +88,21 @@ describe("kinesisProtocol", () => {
   });
 
   it("stops reading a streamed body once it passes the limit, with 413", async () => {
-    const chunks = [new Uint8Array(40), new Uint8Array(40)];
-    const body = new ReadableStream<Uint8Array>({
-      pull(controller) {
-        const chunk = chunks.shift();
-        if (chunk) controller.enqueue(chunk);
-        else controller.close();
+    let pulled = 0;
+    const body = new ReadableStream<Uint8Array>(
+      {
+        pull(controller) {
+          pulled++;
+          if (pulled > 100) controller.close();
+          else controller.enqueue(new Uint8Array(40));
+        },
       },
-    });
+      { highWaterMark: 0 },
+    );
     const res = await post({ "content-type": JSON_TYPE, "x-amz-target": TARGET }, body);
     expect(res.status).toBe(413);
-    expect(chunks).toEqual([]);
+    // 64 bytes are passed on the second chunk of 40; a few more may be
+    // buffered ahead, never the 100 the client would send.
+    expect(pulled).toBeLessThan(10);
   });
 });
