@@ -1,5 +1,5 @@
 /**
- * The Hono app: request id → CORS → the Kinesis protocol → authentication →
+ * The Hono app: request log → request id → CORS → the Kinesis protocol → authentication →
  * the action; and GET /health beside the protocol. The chain checks in AWS's order (protocol, then
  * authentication, then serialization, then validation, then the action,
  * which checks existence and state), and every failure is a KinesisError
@@ -14,11 +14,16 @@ import { type AuthVariables, authentication } from "./middleware/auth/index.js";
 import { cors } from "./middleware/cors/index.js";
 import { kinesisProtocol, type ProtocolVariables } from "./middleware/protocol/index.js";
 import { requestId } from "./middleware/request-id/index.js";
+import {
+  type RequestLogVariables,
+  requestLog,
+  streamLabel,
+} from "./middleware/request-log/index.js";
 import { health } from "./routes/health.js";
 
 type AppEnv = {
   Bindings: Env;
-  Variables: { requestId: string } & ProtocolVariables & AuthVariables;
+  Variables: { requestId: string } & ProtocolVariables & AuthVariables & RequestLogVariables;
 };
 
 /** Bodies above this are refused before they are read whole. */
@@ -26,6 +31,8 @@ export const MAX_BODY_BYTES = 20 * 1024 * 1024;
 
 export const app = new Hono<AppEnv>();
 
+// First, so its timing and status cover every answer, refusals included.
+app.use(requestLog());
 app.use(requestId());
 app.use(cors());
 // Before the Kinesis protocol, which answers every other GET as AWS does.
@@ -40,6 +47,7 @@ app.all("*", async (c) => {
   const action = actions[operation];
   // The protocol middleware lets through only operations that have an action.
   if (!action) throw internalFailure();
+  c.set("stream", streamLabel(c.var.body));
   // Serialization, then validation, against the operation's input shape.
   const input = parseInput(action.input, c.var.body);
   // The decoded body (PutRecords' is up to 5 MB of base64 text) is not needed

@@ -3,6 +3,7 @@
  * its environment and its clock. The host (control-plane.ts) holds one; its
  * test seam replaces the clock and the environment in place.
  */
+import { readWholeNumber } from "../../src/settings/values.js";
 import type { Seamed } from "../test-seam.js";
 
 export interface ControlStore extends Seamed {
@@ -16,12 +17,16 @@ export interface ControlStore extends Seamed {
   exclusive(work: () => Promise<void>): Promise<void>;
 }
 
-/** A numeric setting from the environment, or `fallback` when it is unset or not a number. */
+/**
+ * A whole-number setting from the environment, read as the local command
+ * line reads it (src/settings/values.ts), or `fallback` when it is unset or
+ * not one. The command line refuses a bad value at start; a Worker deployed
+ * with one keeps its default.
+ */
 export function numberSetting(
   store: ControlStore,
   name: "CREATE_STREAM_MS" | "DELETE_STREAM_MS" | "UPDATE_STREAM_MS" | "SHARD_LIMIT",
   fallback: number,
 ): number {
-  const value = Number(store.env[name]);
-  return Number.isFinite(value) && value >= 0 ? value : fallback;
+  return readWholeNumber(store.env[name] ?? "") ?? fallback;
 }

@@ -7,6 +7,7 @@
  * doubles faster than it splits.
  */
 import { SHARD_QUOTAS } from "../../src/kinesis/throughput.js";
+import { readWholeNumber } from "../../src/settings/values.js";
 import { controlStub } from "../stubs.js";
 import type { ShardConfig } from "./contract.js";
 import { HEADER_BYTES, type PackedSegment } from "./segment.js";
@@ -40,7 +41,7 @@ export function observeDemand(
     window.records += segment.count;
     window.bytes += segment.body.byteLength - HEADER_BYTES * segment.count;
   }
-  const span = Math.max(1, Number(store.env.ON_DEMAND_SCALE_MS) || DEFAULT_SCALE_WINDOW_MS);
+  const span = readWholeNumber(store.env.ON_DEMAND_SCALE_MS ?? "", 1) ?? DEFAULT_SCALE_WINDOW_MS;
   const elapsed = now - window.since;
   if (elapsed < span) return;
   const utilization = Math.max(

@@ -2,17 +2,18 @@
  * The shard's throughput limits (src/kinesis/throughput.ts): what it admits
  * of writes, GetShardIterator calls and reads, and what it refuses with
  * AWS's ProvisionedThroughputExceededException. They are on unless
- * KINESIS_LIMITS is "off"; the setting is read at each call, so the test
- * seam can switch them.
+ * KINESIS_LIMITS is a switch's off word (off, false, 0, no); the setting is
+ * read at each call, so the test seam can switch them.
  */
 import { readRateExceeded, shardRateExceeded } from "../../src/kinesis/errors/index.js";
 import { ShardThrottle } from "../../src/kinesis/throughput.js";
+import { readSwitch } from "../../src/settings/values.js";
 import { type PackedSegment, recordSizes } from "./segment.js";
 import type { ShardState } from "./state.js";
 import type { ShardStore } from "./store.js";
 
 function limitsOn(store: ShardStore): boolean {
-  return store.env.KINESIS_LIMITS !== "off";
+  return readSwitch(store.env.KINESIS_LIMITS ?? "") !== false;
 }
 
 /** The shard's token buckets; they start full when they are first asked. */
