@@ -1,27 +1,42 @@
-// @ts-check
 /**
- * The benchmark's load generator. bench/run.mjs runs this file in a child Node
+ * The benchmark's load generator. bench/run.ts runs this file in a child Node
  * process for every (workload, target) pair, so the client never shares a CPU
  * with a second target's load and starts with cold connections every time. It
  * receives one job over IPC, runs it against the job's endpoint with the AWS
  * SDK, sends back one result message and exits.
  *
  * Every job bounds itself (job.timeoutMs) and exits when its parent goes away.
+ * The job and the reply are bench/jobs.ts's.
+ *
+ * @example
+ * child.send({ kind: "put", endpoint, stream: "put-1k-s4-b1024", shards: 4, recordBytes: 1024, ... });
  */
 import { randomBytes } from "node:crypto";
-import http from "node:http";
+import { setTimeout as sleep } from "node:timers/promises";
 import {
   CreateStreamCommand,
   DeleteStreamCommand,
-  DescribeStreamSummaryCommand,
   GetRecordsCommand,
   GetShardIteratorCommand,
-  KinesisClient,
+  type KinesisClient,
   ListShardsCommand,
   PutRecordCommand,
   PutRecordsCommand,
 } from "@aws-sdk/client-kinesis";
-import { NodeHttpHandler } from "@smithy/node-http-handler";
+import {
+  type DrainJob,
+  type DrainResult,
+  decodeJob,
+  type ErrorSummary,
+  type Job,
+  type LatencyJob,
+  type LatencyResult,
+  type LatencySummary,
+  type PutJob,
+  type PutResult,
+  type Reply,
+} from "./jobs.ts";
+import { kinesisClient, waitForStream } from "./support/kinesis.ts";
 
 /** PutRecords: at most 500 records and 5 MiB of data and partition keys. */
 const MAX_BATCH_RECORDS = 500;
@@ -30,54 +45,12 @@ const PARTITION_KEY_LENGTH = 16;
 const MIB = 1024 * 1024;
 
 /**
- * @typedef {object} PutJob
- * @property {"put"} kind
- * @property {string} endpoint
- * @property {string} stream
- * @property {number} shards
- * @property {number} recordBytes
- * @property {number} producers
- * @property {number} warmupSeconds
- * @property {number} seconds
- * @property {number} timeoutMs
- *
- * @typedef {object} DrainJob
- * @property {"drain"} kind
- * @property {string} endpoint
- * @property {string} stream
- * @property {number} shards
- * @property {number} records
- * @property {number} recordBytes
- * @property {number} producers
- * @property {number} limit
- * @property {number} timeoutMs
- *
- * @typedef {object} LatencyJob
- * @property {"latency"} kind
- * @property {string} endpoint
- * @property {string} stream
- * @property {number} shards
- * @property {number} rate
- * @property {number} producers Connections for the producer's PutRecord calls.
- * @property {boolean} delivers Whether records put can be read back (not so for the ceiling).
- * @property {number} warmupSeconds
- * @property {number} seconds
- * @property {number} timeoutMs
- *
- * @typedef {PutJob | DrainJob | LatencyJob} Job
- */
-
-/** @param {number} ms */
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/**
  * Nearest-rank percentile of an ascending array.
  *
- * @param {number[]} sorted
- * @param {number} p in [0, 1]
- * @returns {number | null}
+ * @example
+ * percentile([1, 2, 3, 4], 0.5); // 2
  */
-export function percentile(sorted, p) {
+export function percentile(sorted: readonly number[], p: number): number | null {
   if (sorted.length === 0) {
     return null;
   }
@@ -85,14 +58,10 @@ export function percentile(sorted, p) {
   return sorted[Math.min(sorted.length, rank) - 1] ?? null;
 }
 
-/**
- * @param {number[]} values
- * @returns {{ count: number; p50: number | null; p90: number | null; p99: number | null; max: number | null }}
- */
-function summarize(values) {
+function summarize(values: readonly number[]): LatencySummary {
   const sorted = Float64Array.from(values).sort();
   const list = Array.from(sorted);
-  const round = (/** @type {number | null} */ v) => (v === null ? null : Math.round(v * 100) / 100);
+  const round = (v: number | null) => (v === null ? null : Math.round(v * 100) / 100);
   return {
     count: list.length,
     p50: round(percentile(list, 0.5)),
@@ -105,11 +74,9 @@ function summarize(values) {
 /** Collects errors: a count and the first few distinct messages, verbatim. */
 class Errors {
   count = 0;
-  /** @type {string[]} */
-  samples = [];
+  samples: string[] = [];
 
-  /** @param {unknown} error */
-  add(error) {
+  add(error: unknown): void {
     this.count++;
     const text =
       error instanceof Error
@@ -120,62 +87,26 @@ class Errors {
     }
   }
 
-  toJSON() {
+  summary(): ErrorSummary {
     return { count: this.count, samples: this.samples };
   }
 }
 
-/**
- * The client every workload uses, as the brief for the benchmark fixes it.
- *
- * @param {string} endpoint
- * @param {number} sockets
- */
-function makeClient(endpoint, sockets) {
-  return new KinesisClient({
-    endpoint,
-    region: "us-east-1",
-    credentials: { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret" },
-    requestHandler: new NodeHttpHandler({
-      httpAgent: new http.Agent({ keepAlive: true, maxSockets: sockets }),
-    }),
-    maxAttempts: 1,
-  });
-}
-
-/**
- * Creates the stream and waits until it is ACTIVE.
- *
- * @param {KinesisClient} client
- * @param {string} StreamName
- * @param {number} ShardCount
- */
-async function createStream(client, StreamName, ShardCount) {
+/** Creates the stream and waits until it is ACTIVE. */
+async function createStream(
+  client: KinesisClient,
+  StreamName: string,
+  ShardCount: number,
+): Promise<void> {
   await client.send(new CreateStreamCommand({ StreamName, ShardCount }));
-  const deadline = performance.now() + 30_000;
-  for (;;) {
-    const { StreamDescriptionSummary } = await client.send(
-      new DescribeStreamSummaryCommand({ StreamName }),
-    );
-    if (StreamDescriptionSummary?.StreamStatus === "ACTIVE") {
-      return;
-    }
-    if (performance.now() > deadline) {
-      throw new Error(`stream ${StreamName} is not ACTIVE after 30 s`);
-    }
-    await sleep(10);
-  }
+  await waitForStream(client, StreamName, "ACTIVE", { timeoutMs: 30_000, pollMs: 10 });
 }
 
 /**
  * Deletes the stream, so a target does not carry one workload's data into
  * the next; a failure is reported, not fatal.
- *
- * @param {KinesisClient} client
- * @param {string} StreamName
- * @returns {Promise<string | null>}
  */
-async function deleteStream(client, StreamName) {
+async function deleteStream(client: KinesisClient, StreamName: string): Promise<string | null> {
   try {
     await client.send(new DeleteStreamCommand({ StreamName, EnforceConsumerDeletion: true }));
     return null;
@@ -184,16 +115,9 @@ async function deleteStream(client, StreamName) {
   }
 }
 
-/**
- * @param {KinesisClient} client
- * @param {string} StreamName
- * @returns {Promise<string[]>}
- */
-async function listShardIds(client, StreamName) {
-  /** @type {string[]} */
-  const ids = [];
-  /** @type {string | undefined} */
-  let NextToken;
+async function listShardIds(client: KinesisClient, StreamName: string): Promise<string[]> {
+  const ids: string[] = [];
+  let NextToken: string | undefined;
   do {
     const out = await client.send(
       new ListShardsCommand(NextToken === undefined ? { StreamName } : { NextToken }),
@@ -208,13 +132,17 @@ async function listShardIds(client, StreamName) {
   return ids;
 }
 
-/** @param {number} count */
-function partitionKeys(count) {
+function partitionKeys(count: number): string[] {
   return Array.from({ length: count }, () => randomBytes(PARTITION_KEY_LENGTH / 2).toString("hex"));
 }
 
-/** @param {number} recordBytes */
-export function batchSize(recordBytes) {
+/**
+ * Records per PutRecords call: 500, or as many as fit 5 MiB with their keys.
+ *
+ * @example
+ * batchSize(1024 * 1024); // 4
+ */
+export function batchSize(recordBytes: number): number {
   return Math.max(
     1,
     Math.min(MAX_BATCH_RECORDS, Math.floor(MAX_BATCH_BYTES / (recordBytes + PARTITION_KEY_LENGTH))),
@@ -224,31 +152,26 @@ export function batchSize(recordBytes) {
 /**
  * Builds batches of `size` records of one payload, cycling through a pool of
  * random partition keys so that the records spread over the shards.
- *
- * @param {number} recordBytes
  */
-function batchMaker(recordBytes) {
+function batchMaker(recordBytes: number) {
   const data = randomBytes(recordBytes);
   const keys = partitionKeys(4096);
   let next = 0;
-  /** @param {number} size */
-  return (size) =>
+  return (size: number) =>
     Array.from({ length: size }, () => {
       next = (next + 1) % keys.length;
-      return { Data: data, PartitionKey: /** @type {string} */ (keys[next]) };
+      return { Data: data, PartitionKey: keys[next] ?? "" };
     });
 }
 
-/** @param {PutJob} job */
-async function put(job) {
-  const client = makeClient(job.endpoint, job.producers);
+async function put(job: PutJob): Promise<PutResult> {
+  const client = kinesisClient(job.endpoint, { maxSockets: job.producers });
   try {
     await createStream(client, job.stream, job.shards);
     const size = batchSize(job.recordBytes);
     const makeBatch = batchMaker(job.recordBytes);
     const errors = new Errors();
-    /** @type {number[]} */
-    const latencies = [];
+    const latencies: number[] = [];
     let calls = 0;
     let records = 0;
     let failedRecords = 0;
@@ -294,7 +217,7 @@ async function put(job) {
       mibPerSecond: (records * job.recordBytes) / MIB / job.seconds,
       callLatencyMs: summarize(latencies),
       failedRecords,
-      errors,
+      errors: errors.summary(),
       deleteError,
     };
   } finally {
@@ -302,9 +225,8 @@ async function put(job) {
   }
 }
 
-/** @param {DrainJob} job */
-async function drain(job) {
-  const client = makeClient(job.endpoint, job.producers);
+async function drain(job: DrainJob): Promise<DrainResult> {
+  const client = kinesisClient(job.endpoint, { maxSockets: job.producers });
   try {
     await createStream(client, job.stream, job.shards);
 
@@ -339,8 +261,7 @@ async function drain(job) {
     // Drain every shard in parallel from TRIM_HORIZON until caught up: an
     // empty page with MillisBehindLatest 0 (or a closed shard's end).
     const readErrors = new Errors();
-    /** @type {number[]} */
-    const latencies = [];
+    const latencies: number[] = [];
     let read = 0;
     let readBytes = 0;
     let calls = 0;
@@ -355,13 +276,12 @@ async function drain(job) {
             ShardIteratorType: "TRIM_HORIZON",
           }),
         );
-        /** @type {string | undefined} */
-        let iterator = first.ShardIterator;
+        let iterator: string | undefined = first.ShardIterator;
         while (iterator !== undefined) {
           const t0 = performance.now();
           const out = await client
             .send(new GetRecordsCommand({ ShardIterator: iterator, Limit: job.limit }))
-            .catch((/** @type {unknown} */ error) => {
+            .catch((error: unknown) => {
               readErrors.add(error);
               return undefined;
             });
@@ -393,7 +313,7 @@ async function drain(job) {
         failedRecords,
         seconds: loadSeconds,
         recordsPerSecond: written / loadSeconds,
-        errors: loadErrors,
+        errors: loadErrors.summary(),
       },
       shards: shardIds.length,
       written,
@@ -405,7 +325,7 @@ async function drain(job) {
       recordsPerSecond: read / drainSeconds,
       mibPerSecond: readBytes / MIB / drainSeconds,
       callLatencyMs: summarize(latencies),
-      errors: readErrors,
+      errors: readErrors.summary(),
       deleteError,
     };
   } finally {
@@ -413,14 +333,13 @@ async function drain(job) {
   }
 }
 
-/** @param {LatencyJob} job */
-async function latency(job) {
+async function latency(job: LatencyJob): Promise<LatencyResult> {
   // Two clients, so that neither side waits in the other's queue of the HTTP
   // agent: the pollers get one connection each, and the producer, which sends
   // on a schedule without waiting for the previous call, gets job.producers
   // connections (a put that finds them all busy waits, and that wait counts).
-  const client = makeClient(job.endpoint, job.shards);
-  const putClient = makeClient(job.endpoint, job.producers);
+  const client = kinesisClient(job.endpoint, { maxSockets: job.shards });
+  const putClient = kinesisClient(job.endpoint, { maxSockets: job.producers });
   try {
     await createStream(client, job.stream, job.shards);
     const shardIds = await listShardIds(client, job.stream);
@@ -440,17 +359,13 @@ async function latency(job) {
     const putErrors = new Errors();
     const readErrors = new Errors();
     /** Send time (performance.now()) of every record put, by its index. */
-    /** @type {number[]} */
-    const sentAt = [];
-    /** @type {number[]} */
-    const putLatencies = [];
-    /** @type {number[]} */
-    const latencies = [];
-    const seen = new Set();
+    const sentAt: number[] = [];
+    const putLatencies: number[] = [];
+    const latencies: number[] = [];
+    const seen = new Set<number>();
     let firstMeasured = Number.POSITIVE_INFINITY;
     let getRecordsCalls = 0;
-    /** @type {number[]} */
-    const getLatencies = [];
+    const getLatencies: number[] = [];
     let polling = true;
 
     const interval = 1000 / job.rate;
@@ -464,7 +379,7 @@ async function latency(job) {
         const t0 = performance.now();
         const out = await client
           .send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 10_000 }))
-          .catch((/** @type {unknown} */ error) => {
+          .catch((error: unknown) => {
             readErrors.add(error);
             return undefined;
           });
@@ -494,8 +409,7 @@ async function latency(job) {
       }
     });
 
-    /** @type {Promise<void>[]} */
-    const inFlight = [];
+    const inFlight: Promise<void>[] = [];
     for (let index = 0; ; index++) {
       const due = start + index * interval;
       if (due >= stopAt) {
@@ -527,7 +441,7 @@ async function latency(job) {
             () => {
               if (t0 >= measureFrom) putLatencies.push(performance.now() - t0);
             },
-            (/** @type {unknown} */ error) => putErrors.add(error),
+            (error: unknown) => putErrors.add(error),
           ),
       );
     }
@@ -556,8 +470,8 @@ async function latency(job) {
       putCallLatencyMs: summarize(putLatencies),
       getRecordsCallLatencyMs: summarize(getLatencies),
       getRecordsCallsPerSecond: getRecordsCalls / ((performance.now() - start) / 1000),
-      putErrors,
-      readErrors,
+      putErrors: putErrors.summary(),
+      readErrors: readErrors.summary(),
       deleteError,
     };
   } finally {
@@ -566,8 +480,7 @@ async function latency(job) {
   }
 }
 
-/** @param {Job} job */
-function run(job) {
+function run(job: Job): Promise<PutResult | DrainResult | LatencyResult> {
   switch (job.kind) {
     case "put":
       return put(job);
@@ -578,8 +491,7 @@ function run(job) {
   }
 }
 
-/** @param {unknown} message */
-function reply(message) {
+function reply(message: Reply<PutResult | DrainResult | LatencyResult>): void {
   if (process.send === undefined) {
     console.log(JSON.stringify(message, null, 2));
     process.exit(0);
@@ -587,20 +499,26 @@ function reply(message) {
   process.send(message, () => process.exit(0));
 }
 
+const describe = (error: unknown) =>
+  error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+
 if (process.send !== undefined) {
   process.on("disconnect", () => process.exit(1));
-  process.once("message", (/** @type {Job} */ job) => {
+  process.once("message", (message: unknown) => {
+    let job: Job;
+    try {
+      job = decodeJob(message, "job");
+    } catch (error) {
+      reply({ ok: false, error: describe(error) });
+      return;
+    }
     setTimeout(() => {
       console.error(`bench client: the ${job.kind} job did not finish in ${job.timeoutMs} ms`);
       process.exit(3);
     }, job.timeoutMs).unref();
     run(job).then(
       (result) => reply({ ok: true, result }),
-      (/** @type {unknown} */ error) =>
-        reply({
-          ok: false,
-          error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
-        }),
+      (error: unknown) => reply({ ok: false, error: describe(error) }),
     );
   });
 }
