@@ -1,14 +1,13 @@
-// @ts-check
 /**
  * `npm run soak -- --minutes N`: a long steady load against the service, to
  * find what only time shows (memory growth, slow leaks of iterators or
  * connections, errors that come once in a thousand requests). Not part of
  * `npm test`.
  *
- * It starts the service the way `npm start` does (scripts/start.mjs, in a
- * process group of its own, which runs scripts/serve.mjs in another), on a
- * fresh temporary data directory unless --data-dir names one, and then for N
- * minutes runs:
+ * It starts the service the way `npm start` does (bench/support/service.ts:
+ * the service command in a process group of its own, which runs its runtime
+ * in another), on a fresh temporary data directory unless --data-dir names
+ * one, and then for N minutes runs:
  * - PutRecords producers and PutRecord producers at a steady rate; every
  *   record carries a unique id;
  * - a GetRecords poller following every shard from TRIM_HORIZON, checking
@@ -21,7 +20,7 @@
  * Every --interval seconds it prints one line: elapsed time, operations per
  * second by operation, errors by name, records written and read, the read
  * backlog, and the resident memory of the service (VmRSS summed over every
- * process of its two process groups). At the end it waits for the pollers to
+ * process of its process groups). At the end it waits for the pollers to
  * catch up and prints a summary: totals, errors by name, memory min/max/last
  * and the memory trend (a linear fit over the second half of the run).
  *
@@ -30,15 +29,15 @@
  * way out (the end, an error, Ctrl-C, SIGTERM, SIGHUP), it stops the service
  * and everything of its process groups, and removes the temporary data
  * directory it made.
+ *
+ * @example
+ * npm run soak -- --minutes 60 --rate 2000
  */
-import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { Agent } from "node:http";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import {
   CreateStreamCommand,
@@ -46,18 +45,19 @@ import {
   DescribeStreamSummaryCommand,
   GetRecordsCommand,
   GetShardIteratorCommand,
-  KinesisClient,
+  type KinesisClient,
   KinesisServiceException,
   ListShardsCommand,
   ListStreamsCommand,
   PutRecordCommand,
   PutRecordsCommand,
+  type PutRecordsCommandOutput,
 } from "@aws-sdk/client-kinesis";
-import { NodeHttpHandler } from "@smithy/node-http-handler";
-import { freePort, listProcesses, livingInGroups, rssBytes, signalGroup } from "./processes.mjs";
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const START = path.join(root, "scripts", "start.mjs");
+import { memoryOfGroups } from "../local/processes.ts";
+import { freePort } from "./support/free-port.ts";
+import { kinesisClient, StreamWaitTimeout, waitForStream } from "./support/kinesis.ts";
+import type { ServerProcess } from "./support/server-process.ts";
+import { READY_LINE, serviceReady, spawnService, stopService } from "./support/service.ts";
 
 const USAGE = `usage: npm run soak -- [options]
 
@@ -97,14 +97,12 @@ const SEPARATOR = 0x3b;
 
 // ---------------------------------------------------------------- options
 
-/**
- * @param {string} name
- * @param {string | undefined} raw
- * @param {number} fallback
- * @param {{ integer?: boolean; min?: number }} [limits]
- * @returns {number}
- */
-function numberOption(name, raw, fallback, { integer = false, min = 0 } = {}) {
+function numberOption(
+  name: string,
+  raw: string | undefined,
+  fallback: number,
+  { integer = false, min = 0 }: { integer?: boolean; min?: number } = {},
+): number {
   if (raw === undefined) return fallback;
   const value = Number(raw);
   if (!Number.isFinite(value) || value < min || (integer && !Number.isInteger(value))) {
@@ -115,215 +113,106 @@ function numberOption(name, raw, fallback, { integer = false, min = 0 } = {}) {
   return value;
 }
 
-/** @type {ReturnType<typeof parseArgs>["values"]} */
-let values;
-try {
-  ({ values } = parseArgs({
-    options: {
-      minutes: { type: "string" },
-      "data-dir": { type: "string" },
-      port: { type: "string" },
-      interval: { type: "string" },
-      shards: { type: "string" },
-      rate: { type: "string" },
-      batch: { type: "string" },
-      "put-record-rate": { type: "string" },
-      "admin-every": { type: "string" },
-      "scratch-every": { type: "string" },
-      "drain-seconds": { type: "string" },
-      help: { type: "boolean" },
-    },
-    strict: true,
-    allowPositionals: false,
-  }));
-} catch (error) {
-  console.error(`soak: ${error instanceof Error ? error.message : String(error)}`);
-  console.error(USAGE);
-  process.exit(2);
+function parseFlags() {
+  try {
+    return parseArgs({
+      options: {
+        minutes: { type: "string" },
+        "data-dir": { type: "string" },
+        port: { type: "string" },
+        interval: { type: "string" },
+        shards: { type: "string" },
+        rate: { type: "string" },
+        batch: { type: "string" },
+        "put-record-rate": { type: "string" },
+        "admin-every": { type: "string" },
+        "scratch-every": { type: "string" },
+        "drain-seconds": { type: "string" },
+        help: { type: "boolean" },
+      },
+      strict: true,
+      allowPositionals: false,
+    }).values;
+  } catch (error) {
+    console.error(`soak: ${error instanceof Error ? error.message : String(error)}`);
+    console.error(USAGE);
+    process.exit(2);
+  }
 }
+
+const values = parseFlags();
 if (values.help) {
   console.log(USAGE);
   process.exit(0);
 }
-/** @param {string} name */
-const str = (name) => {
-  const value = values[name];
-  return typeof value === "string" ? value : undefined;
-};
 const options = {
-  minutes: numberOption("minutes", str("minutes"), 5, { min: 0.05 }),
-  dataDir: str("data-dir"),
-  port: numberOption("port", str("port"), 0, { integer: true }),
-  intervalS: numberOption("interval", str("interval"), 10, { min: 1 }),
-  shards: numberOption("shards", str("shards"), 4, { integer: true, min: 1 }),
-  rate: numberOption("rate", str("rate"), 500),
-  batch: numberOption("batch", str("batch"), 50, { integer: true, min: 1 }),
-  putRecordRate: numberOption("put-record-rate", str("put-record-rate"), 20),
-  adminEveryS: numberOption("admin-every", str("admin-every"), 2, { min: 0.1 }),
-  scratchEveryS: numberOption("scratch-every", str("scratch-every"), 30, { min: 1 }),
-  drainS: numberOption("drain-seconds", str("drain-seconds"), 60, { min: 1 }),
+  minutes: numberOption("minutes", values.minutes, 5, { min: 0.05 }),
+  dataDir: values["data-dir"],
+  port: numberOption("port", values.port, 0, { integer: true }),
+  intervalS: numberOption("interval", values.interval, 10, { min: 1 }),
+  shards: numberOption("shards", values.shards, 4, { integer: true, min: 1 }),
+  rate: numberOption("rate", values.rate, 500),
+  batch: numberOption("batch", values.batch, 50, { integer: true, min: 1 }),
+  putRecordRate: numberOption("put-record-rate", values["put-record-rate"], 20),
+  adminEveryS: numberOption("admin-every", values["admin-every"], 2, { min: 0.1 }),
+  scratchEveryS: numberOption("scratch-every", values["scratch-every"], 30, { min: 1 }),
+  drainS: numberOption("drain-seconds", values["drain-seconds"], 60, { min: 1 }),
 };
 if (options.batch > 500) {
   console.error("soak: --batch is at most 500 (PutRecords' limit)");
   process.exit(2);
 }
 
-// ---------------------------------------------------------------- processes
+// ---------------------------------------------------------------- the service
 
-/**
- * The service's process groups: the supervisor's (its pid) and those of its
- * descendants (serve.mjs's, with wrangler and workerd). Remembered, so that a
- * group stays known after the process that led it is gone.
- *
- * @type {Set<number>}
- */
-const serviceGroups = new Set();
-
-/** @param {number} rootPid */
-function noteGroups(rootPid) {
-  const all = listProcesses();
-  const tree = all.filter((p) => p.pid === rootPid);
-  for (let i = 0; i < tree.length; i++) {
-    const parent = tree[i];
-    if (parent) tree.push(...all.filter((p) => p.ppid === parent.pid));
-  }
-  for (const p of tree) serviceGroups.add(p.pgid);
-}
-
-/** @param {NodeJS.Signals} signal */
-function signalGroups(signal) {
-  for (const pgid of serviceGroups) signalGroup(pgid, signal);
-}
+/** The service, once spawned. Its groups stay known after the process that led one is gone. */
+let service: ServerProcess | undefined;
+/** Set once the service has been told to stop (or is gone). */
+let serviceStopping = false;
+/** The data directory this run made, to remove at the end. */
+let madeDataDir: string | undefined;
+/** Load tasks stop when this aborts. */
+const load = new AbortController();
+/** Why the run ended early. */
+let fatal: string | undefined;
 
 /**
  * The resident memory (VmRSS) of every process of the service's groups, in
  * bytes, by a label such as "workerd 1234" or "node serve.mjs 1200".
- *
- * @returns {Map<string, number>}
  */
-function serviceRss() {
-  /** @type {Map<string, number>} */
-  const byProcess = new Map();
-  for (const p of livingInGroups(serviceGroups)) {
-    try {
-      const bytes = rssBytes(p.pid);
-      const args = readFileSync(`/proc/${p.pid}/cmdline`, "utf8").split("\0");
-      const name = path.basename(args[0] ?? "?");
-      const script = args.slice(1).find((arg) => arg.endsWith(".mjs"));
-      const label = script === undefined ? name : `${name} ${path.basename(script)}`;
-      byProcess.set(`${label} ${p.pid}`, bytes);
-    } catch {
-      // Gone meanwhile.
-    }
+function serviceRss(): Map<string, number> {
+  const byProcess = new Map<string, number>();
+  if (service === undefined) return byProcess;
+  for (const p of memoryOfGroups(service.groups)) {
+    byProcess.set(`${p.label} ${p.pid}`, p.rssBytes);
   }
   return byProcess;
 }
 
-// ---------------------------------------------------------------- the service
-
-/** @type {import("node:child_process").ChildProcess | undefined} */
-let service;
-/** Set once the service has been told to stop (or is gone). */
-let serviceStopping = false;
-/** @type {string | undefined} the data directory this run made, to remove at the end */
-let madeDataDir;
-/** Load tasks stop when this aborts. */
-const load = new AbortController();
-/** @type {string | undefined} why the run ended early */
-let fatal;
-
 /**
- * Starts scripts/start.mjs in a process group of its own and resolves with
- * the endpoint it prints.
- *
- * @param {string} dataDir
- * @param {number} port
- * @returns {Promise<string>}
+ * Starts the service and resolves with the endpoint it prints. What it says
+ * after that (but the data directory's line) is relayed to stderr.
  */
-function startService(dataDir, port) {
-  const child = spawn(process.execPath, [START], {
-    cwd: root,
-    detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
-    env: {
-      ...process.env,
-      CLOUDFLARE_CF_FETCH_ENABLED: "false",
-      PORT: String(port),
-      KINESIS_DATA_DIR: dataDir,
-    },
-  });
+async function startService(dataDir: string, port: number): Promise<string> {
+  const child = spawnService({ port, dataDir });
   service = child;
-  if (child.pid !== undefined) serviceGroups.add(child.pid);
-  return new Promise((resolve, reject) => {
-    let ready = false;
-    let pending = "";
-    /** @param {string} line */
-    const relay = (line) => {
-      if (line.trim() !== "" && !line.startsWith("Stream data is stored in")) {
-        console.error(`  service | ${line}`);
-      }
-    };
-    child.stdout?.setEncoding("utf8");
-    child.stdout?.on("data", (/** @type {string} */ chunk) => {
-      pending += chunk;
-      const lines = pending.split("\n");
-      pending = lines.pop() ?? "";
-      for (const line of lines) {
-        const match = /serving the Kinesis API at (http:\/\/\S+)/.exec(line);
-        if (!ready && match?.[1]) {
-          ready = true;
-          resolve(match[1]);
-        } else if (ready) {
-          relay(line);
-        }
-      }
-    });
-    child.stderr?.setEncoding("utf8");
-    child.stderr?.on("data", (/** @type {string} */ chunk) => {
-      for (const line of chunk.split("\n")) relay(line);
-    });
-    child.once("error", (error) => reject(error));
-    child.once("exit", (code, signal) => {
-      if (!ready) {
-        reject(new Error(`the service exited (${signal ?? code}) before it was ready`));
-      } else if (!serviceStopping) {
-        fatal ??= `the service exited on its own (${signal ?? code})`;
-        load.abort();
-      }
-    });
+  let ready = false;
+  child.onLine((line, from) => {
+    if (from === "stdout" && !ready) {
+      ready = READY_LINE.test(line);
+      return;
+    }
+    if (line.trim() !== "" && !line.startsWith("Stream data is stored in")) {
+      console.error(`  service | ${line}`);
+    }
   });
-}
-
-/**
- * Stops the service like Ctrl-C on `npm start` would (SIGTERM to the
- * supervisor), then SIGKILLs whatever of its groups is left.
- *
- * @returns {Promise<{ code: number | null; signal: string | null; leftovers: number }>}
- */
-async function stopService() {
-  serviceStopping = true;
-  const child = service;
-  if (child?.pid === undefined) return { code: null, signal: null, leftovers: 0 };
-  noteGroups(child.pid);
-  /** @type {Promise<{ code: number | null; signal: string | null }>} */
-  const exited =
-    child.exitCode !== null || child.signalCode !== null
-      ? Promise.resolve({ code: child.exitCode, signal: child.signalCode })
-      : new Promise((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
-  try {
-    process.kill(child.pid, "SIGTERM");
-  } catch {
-    // Already gone.
-  }
-  const outcome = await Promise.race([exited, sleep(20_000, { code: null, signal: "timeout" })]);
-  // Anything still alive in its groups now would be a leftover.
-  let leftovers = livingInGroups(serviceGroups).length;
-  for (let i = 0; leftovers > 0 && i < 40; i++) {
-    await sleep(50);
-    leftovers = livingInGroups(serviceGroups).length;
-  }
-  if (leftovers > 0) signalGroups("SIGKILL");
-  return { ...outcome, leftovers };
+  void child.exited.then(({ code, signal }) => {
+    if (ready && !serviceStopping) {
+      fatal ??= `the service exited on its own (${signal ?? code})`;
+      load.abort();
+    }
+  });
+  return serviceReady(child, "the service");
 }
 
 /** Removes the temporary data directory, if this run made one. */
@@ -336,13 +225,12 @@ function removeDataDir() {
 
 // Last resort on any way out: nothing of the service may outlive this process.
 process.on("exit", () => {
-  if (serviceGroups.size > 0 && livingInGroups(serviceGroups).length > 0) signalGroups("SIGKILL");
+  service?.killNow();
   removeDataDir();
 });
 
-/** @type {NodeJS.Signals | undefined} */
-let interrupted;
-for (const signal of /** @type {const} */ (["SIGINT", "SIGTERM", "SIGHUP"])) {
+let interrupted: NodeJS.Signals | undefined;
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
   process.on(signal, () => {
     if (interrupted !== undefined) {
       // A second signal: stop waiting for a clean stop.
@@ -369,44 +257,30 @@ if (process.env.npm_lifecycle_event !== undefined) {
 
 // ---------------------------------------------------------------- accounting
 
-/** @type {Map<string, number>} requests made, by operation, since the last line */
-const opsNow = new Map();
-/** @type {Map<string, number>} requests made, by operation, in all */
-const opsTotal = new Map();
-/** @type {Map<string, number>} errors by name (throttling included) */
-const errors = new Map();
+/** Requests made, by operation, since the last line. */
+const opsNow = new Map<string, number>();
+/** Requests made, by operation, in all. */
+const opsTotal = new Map<string, number>();
+/** Errors by name (throttling included). */
+const errors = new Map<string, number>();
 /** Errors other than throttling. */
 let unexpected = 0;
 
-/**
- * @param {Map<string, number>} map
- * @param {string} key
- * @param {number} [n]
- */
-function bump(map, key, n = 1) {
+function bump(map: Map<string, number>, key: string, n = 1): void {
   map.set(key, (map.get(key) ?? 0) + n);
 }
 
-/**
- * @param {unknown} error
- * @returns {string}
- */
-function errorName(error) {
+/** An error's AWS name, Node's code (ECONNRESET) or its class's name. */
+function errorName(error: unknown): string {
   if (error instanceof KinesisServiceException) return error.name;
   if (error instanceof Error) {
-    const code = /** @type {{ code?: unknown }} */ (error).code;
-    return typeof code === "string" ? code : error.name;
+    return "code" in error && typeof error.code === "string" ? error.code : error.name;
   }
   return "NonError";
 }
 
-/**
- * Counts an error; throttling is expected, anything else is not.
- *
- * @param {string} name
- * @param {string} [detail]
- */
-function countError(name, detail) {
+/** Counts an error; throttling is expected, anything else is not. */
+function countError(name: string, detail?: string): void {
   bump(errors, name);
   if (!THROTTLES.has(name)) {
     unexpected++;
@@ -416,20 +290,17 @@ function countError(name, detail) {
   }
 }
 
-/** @type {KinesisClient} */
-let client;
+let client: KinesisClient;
 
 /**
  * Makes one request, counting it by operation. Its error is counted unless
  * `expected` says the caller handles that one itself, and rethrown.
- *
- * @template T
- * @param {string} operation
- * @param {() => Promise<T>} request
- * @param {(name: string) => boolean} [expected]
- * @returns {Promise<T>}
  */
-async function call(operation, request, expected) {
+async function call<T>(
+  operation: string,
+  request: () => Promise<T>,
+  expected?: (name: string) => boolean,
+): Promise<T> {
   bump(opsNow, operation);
   bump(opsTotal, operation);
   try {
@@ -448,37 +319,27 @@ async function call(operation, request, expected) {
 let serial = 0;
 let written = 0;
 let readBack = 0;
-/** @type {Map<string, string>} acknowledged, not yet read: id -> "shard seq" */
-const unread = new Map();
-/** @type {Map<string, string>} read before its acknowledgement came: id -> "shard seq" */
-const early = new Map();
+/** Acknowledged, not yet read: id -> "shard seq". */
+const unread = new Map<string, string>();
+/** Read before its acknowledgement came: id -> "shard seq". */
+const early = new Map<string, string>();
 /** Ids whose request failed: not written (rejected) or unknown (no answer). */
-const rejected = new Set();
-const unanswered = new Set();
-/** @type {Map<string, number>} MillisBehindLatest of each shard's last read */
-const behind = new Map();
+const rejected = new Set<string>();
+const unanswered = new Set<string>();
+/** MillisBehindLatest of each shard's last read. */
+const behind = new Map<string, number>();
 
-/**
- * @param {string} what
- * @param {string} detail
- */
-function integrityError(what, detail) {
+function integrityError(what: string, detail: string): void {
   countError(what, detail);
 }
 
-/** @returns {{ id: string; data: Uint8Array }} */
-function newRecord() {
+function newRecord(): { id: string; data: Uint8Array } {
   const id = `r${serial++}`;
   const size = 16 + Math.floor(Math.random() * 1009);
   return { id, data: Buffer.concat([Buffer.from(`${id};`), randomBytes(size)]) };
 }
 
-/**
- * @param {string} id
- * @param {string} shardId
- * @param {string} sequenceNumber
- */
-function acknowledged(id, shardId, sequenceNumber) {
+function acknowledged(id: string, shardId: string, sequenceNumber: string): void {
   written++;
   const at = `${shardId} ${sequenceNumber}`;
   const seen = early.get(id);
@@ -492,11 +353,10 @@ function acknowledged(id, shardId, sequenceNumber) {
   unread.set(id, at);
 }
 
-/**
- * @param {string} shardId
- * @param {{ SequenceNumber?: string; Data?: Uint8Array }} record
- */
-function read(shardId, record) {
+function read(
+  shardId: string,
+  record: { SequenceNumber?: string | undefined; Data?: Uint8Array | undefined },
+): void {
   const data = record.Data ?? new Uint8Array();
   const end = data.indexOf(SEPARATOR);
   const id = end < 0 ? "" : Buffer.from(data.subarray(0, end)).toString("latin1");
@@ -522,11 +382,8 @@ const { signal } = load;
  * Runs `step` `perSecond` times a second, each after the previous ended,
  * until the load stops. After a stall it resumes at the rate rather than
  * bursting to catch up.
- *
- * @param {number} perSecond
- * @param {() => Promise<void>} step
  */
-async function paced(perSecond, step) {
+async function paced(perSecond: number, step: () => Promise<void>): Promise<void> {
   if (!(perSecond > 0)) return;
   const period = 1000 / perSecond;
   let next = performance.now() + Math.random() * period;
@@ -549,7 +406,7 @@ async function paced(perSecond, step) {
 /** One PutRecords of --batch records to the soak stream. */
 async function putRecords() {
   const records = Array.from({ length: options.batch }, newRecord);
-  let answer;
+  let answer: PutRecordsCommandOutput;
   try {
     answer = await call("PutRecords", () =>
       client.send(
@@ -594,12 +451,8 @@ async function putRecord() {
   }
 }
 
-/**
- * @param {string} shardId
- * @param {{ after?: string }} from
- * @returns {Promise<string>}
- */
-async function iteratorFor(shardId, from) {
+/** An iterator at TRIM_HORIZON, or after the sequence number `from.after`. */
+async function iteratorFor(shardId: string, from: { after: string | undefined }): Promise<string> {
   const answer = await call("GetShardIterator", () =>
     client.send(
       new GetShardIteratorCommand(
@@ -620,15 +473,10 @@ async function iteratorFor(shardId, from) {
 
 /**
  * Follows one shard with GetRecords from TRIM_HORIZON until `until` says stop.
- *
- * @param {string} shardId
- * @param {() => boolean} until
  */
-async function poll(shardId, until) {
-  /** @type {string | undefined} */
-  let last;
-  /** @type {string | undefined} */
-  let iterator;
+async function poll(shardId: string, until: () => boolean): Promise<void> {
+  let last: string | undefined;
+  let iterator: string | undefined;
   let lastCall = 0;
   while (!until()) {
     const wait = lastCall + POLL_PERIOD_MS - performance.now();
@@ -662,10 +510,8 @@ async function poll(shardId, until) {
   }
 }
 
-/**
- * @param {string[]} shardIds
- */
-async function admin(shardIds) {
+/** One round of the read-only control-plane calls. */
+async function admin(shardIds: readonly string[]): Promise<void> {
   const shardId = shardIds[Math.floor(Math.random() * shardIds.length)];
   const quietly = () => {};
   await call("GetShardIterator", () =>
@@ -687,30 +533,24 @@ async function admin(shardIds) {
 }
 
 /**
- * Waits until DescribeStreamSummary says `status`, or (for null) that the
- * stream is gone.
- *
- * @param {string} name
- * @param {string | null} status
- * @param {number} timeoutMs
+ * Waits until the stream is `status` (or gone, for "DELETED"), counting the
+ * calls; their errors are counted by `call` and waited out.
  */
-async function waitForStream(name, status, timeoutMs) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (fatal !== undefined) throw new Error(fatal);
-    try {
-      const answer = await call(
+function waitFor(name: string, status: "ACTIVE" | "DELETED", timeoutMs: number): Promise<void> {
+  return waitForStream(client, name, status, {
+    timeoutMs,
+    pollMs: 100,
+    describe: (StreamName) =>
+      call(
         "DescribeStreamSummary",
-        () => client.send(new DescribeStreamSummaryCommand({ StreamName: name })),
-        (e) => status === null && e === "ResourceNotFoundException",
-      );
-      if (answer.StreamDescriptionSummary?.StreamStatus === status) return;
-    } catch (error) {
-      if (status === null && errorName(error) === "ResourceNotFoundException") return;
-    }
-    await sleep(100);
-  }
-  throw new Error(`${name} did not become ${status ?? "deleted"} in ${timeoutMs} ms`);
+        () => client.send(new DescribeStreamSummaryCommand({ StreamName })),
+        (e) => status === "DELETED" && e === "ResourceNotFoundException",
+      ),
+    onError: () => {},
+    check: () => {
+      if (fatal !== undefined) throw new Error(fatal);
+    },
+  });
 }
 
 let scratchCount = 0;
@@ -721,16 +561,16 @@ async function scratch() {
     await call("CreateStream", () =>
       client.send(new CreateStreamCommand({ StreamName: name, ShardCount: 1 })),
     );
-    await waitForStream(name, "ACTIVE", 30_000);
+    await waitFor(name, "ACTIVE", 30_000);
     await call("PutRecord", () =>
       client.send(
         new PutRecordCommand({ StreamName: name, PartitionKey: "k", Data: Buffer.from("x") }),
       ),
     );
     await call("DeleteStream", () => client.send(new DeleteStreamCommand({ StreamName: name })));
-    await waitForStream(name, null, 30_000);
+    await waitFor(name, "DELETED", 30_000);
   } catch (error) {
-    if (error instanceof Error && /did not become/.test(error.message)) {
+    if (error instanceof StreamWaitTimeout) {
       countError("ScratchStreamTimeout", error.message);
     }
   }
@@ -738,24 +578,23 @@ async function scratch() {
 
 // ---------------------------------------------------------------- reporting
 
-/** @type {{ t: number; bytes: number }[]} memory samples: minutes since the load began, bytes */
-const memory = [];
-/** @type {Map<string, number> | undefined} the first sample, by process */
-let firstByProcess;
-/** @type {Map<string, number> | undefined} the latest sample, by process */
-let lastByProcess;
+/** Memory samples: minutes since the load began, bytes. */
+const memory: { t: number; bytes: number }[] = [];
+/** The first sample, by process. */
+let firstByProcess: Map<string, number> | undefined;
+/** The latest sample, by process. */
+let lastByProcess: Map<string, number> | undefined;
 let loadStart = 0;
 
-const mb = (/** @type {number} */ bytes) => (bytes / 1024 / 1024).toFixed(1);
+const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
 
-/** @param {number} ms */
-function clock(ms) {
+function clock(ms: number): string {
   const s = Math.floor(ms / 1000);
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
 }
 
 function sampleMemory() {
-  if (service?.pid !== undefined) noteGroups(service.pid);
+  service?.discoverGroups();
   const byProcess = serviceRss();
   firstByProcess ??= byProcess;
   lastByProcess = byProcess;
@@ -763,8 +602,7 @@ function sampleMemory() {
   memory.push({ t: (performance.now() - loadStart) / 60_000, bytes });
 }
 
-/** @param {Map<string, number>} map */
-function formatCounts(map) {
+function formatCounts(map: Map<string, number>): string {
   const entries = [...map].filter(([, n]) => n !== 0);
   return entries.length === 0 ? "none" : entries.map(([k, n]) => `${k} ${n}`).join(", ");
 }
@@ -773,11 +611,8 @@ function backlog() {
   return unread.size;
 }
 
-/**
- * @param {number} seconds since the last line
- * @param {string} [note]
- */
-function progressLine(seconds, note = "") {
+/** One progress line; `seconds` since the last one. */
+function progressLine(seconds: number, note = ""): void {
   const rates = OPERATIONS.map(
     (op) => `${op} ${((opsNow.get(op) ?? 0) / seconds).toFixed(1)}`,
   ).join(" ");
@@ -790,12 +625,8 @@ function progressLine(seconds, note = "") {
   );
 }
 
-/**
- * Least-squares slope of bytes over minutes, in MB per minute.
- *
- * @param {{ t: number; bytes: number }[]} samples
- */
-function slope(samples) {
+/** Least-squares slope of bytes over minutes, in MB per minute. */
+function slope(samples: readonly { t: number; bytes: number }[]): number {
   const n = samples.length;
   const mt = samples.reduce((s, x) => s + x.t, 0) / n;
   const mbytes = samples.reduce((s, x) => s + x.bytes, 0) / n;
@@ -808,11 +639,8 @@ function slope(samples) {
   return varT === 0 ? 0 : cov / varT / 1024 / 1024;
 }
 
-/**
- * @param {number} loadMs
- * @returns {boolean} whether the run passed
- */
-function summary(loadMs) {
+/** Prints the summary; whether the run passed. */
+function summary(loadMs: number): boolean {
   const seconds = loadMs / 1000;
   console.log("");
   console.log(`soak summary: ${clock(loadMs)} of load`);
@@ -884,10 +712,9 @@ async function main() {
   if (options.dataDir === undefined) madeDataDir = dataDir;
   const port = options.port === 0 ? await freePort() : options.port;
   const endpoint = await startService(dataDir, port);
-  if (service?.pid !== undefined) noteGroups(service.pid);
   if (interrupted !== undefined) throw new Error(`interrupted by ${interrupted}`);
   console.log(
-    `soak: service at ${endpoint} (process groups ${[...serviceGroups].join(", ")}), data in ${dataDir}`,
+    `soak: service at ${endpoint} (process groups ${[...(service?.groups ?? [])].join(", ")}), data in ${dataDir}`,
   );
   const recordsPerRequest = options.batch;
   const putRecordsPerSecond = options.rate / recordsPerRequest;
@@ -897,20 +724,12 @@ async function main() {
       `a scratch stream every ${options.scratchEveryS} s`,
   );
 
-  client = new KinesisClient({
-    endpoint,
-    region: "us-east-1",
-    credentials: { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret" },
-    requestHandler: new NodeHttpHandler({
-      httpAgent: new Agent({ keepAlive: true, maxSockets: 64 }),
-    }),
-    maxAttempts: 1,
-  });
+  client = kinesisClient(endpoint, { maxSockets: 64 });
 
   await call("CreateStream", () =>
     client.send(new CreateStreamCommand({ StreamName: STREAM, ShardCount: options.shards })),
   );
-  await waitForStream(STREAM, "ACTIVE", 30_000);
+  await waitFor(STREAM, "ACTIVE", 30_000);
   const listed = await call("ListShards", () =>
     client.send(new ListShardsCommand({ StreamName: STREAM })),
   );
@@ -946,7 +765,9 @@ async function main() {
 
   const ended = setTimeout(() => load.abort(), loadMs);
   if (!signal.aborted) {
-    await new Promise((resolve) => signal.addEventListener("abort", resolve, { once: true }));
+    await new Promise<void>((resolve) =>
+      signal.addEventListener("abort", () => resolve(), { once: true }),
+    );
   }
   clearTimeout(ended);
   const loadEnded = performance.now() - loadStart;
@@ -974,20 +795,24 @@ try {
   console.error(`soak: ${fatal}`);
   load.abort();
 }
-const stopped = await stopService();
-if (stopped.leftovers > 0) {
-  console.error(
-    `soak: ${stopped.leftovers} processes of the service outlived its stop; killed them`,
-  );
-  passed = false;
-} else if (stopped.signal === "timeout") {
-  console.error("soak: the service did not stop within 20 s; killed it");
-  passed = false;
-} else if (stopped.code !== 0 && fatal === undefined) {
-  console.error(`soak: the service stopped with ${stopped.code ?? stopped.signal}, not 0`);
-  passed = false;
-} else {
-  console.log(`soak: service stopped (exit ${stopped.code ?? stopped.signal}), nothing of it left`);
+serviceStopping = true;
+if (service !== undefined) {
+  const stopped = await stopService(service);
+  const exit = stopped.exit === "did not exit in time" ? undefined : stopped.exit;
+  if (stopped.leftAfterExit.length > 0) {
+    console.error(
+      `soak: ${stopped.leftAfterExit.length} processes of the service outlived its stop; killed them`,
+    );
+    passed = false;
+  } else if (exit === undefined) {
+    console.error("soak: the service did not stop within 20 s; killed it");
+    passed = false;
+  } else if (exit.code !== 0 && fatal === undefined) {
+    console.error(`soak: the service stopped with ${exit.code ?? exit.signal}, not 0`);
+    passed = false;
+  } else {
+    console.log(`soak: service stopped (exit ${exit.code ?? exit.signal}), nothing of it left`);
+  }
 }
 removeDataDir();
 process.exit(interrupted === "SIGINT" ? 130 : interrupted !== undefined ? 143 : passed ? 0 : 1);
