@@ -1,4 +1,3 @@
-// @ts-check
 /**
  * `npm run conformance -- --endpoint URL [vitest arguments]`: runs the
  * per-operation conformance suites (test/workers/api) over HTTP against any
@@ -20,7 +19,7 @@ import { fileURLToPath } from "node:url";
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), "..");
 const args = process.argv.slice(2);
-const env = {
+const env: NodeJS.ProcessEnv = {
   ...process.env,
   CLOUDFLARE_CF_FETCH_ENABLED: "false",
   WRANGLER_SEND_METRICS: "false",
@@ -48,7 +47,7 @@ const child = spawn(process.execPath, [vitest, "run", "--project", "conformance"
   env,
   stdio: "inherit",
 });
-for (const signal of /** @type {const} */ (["SIGINT", "SIGTERM", "SIGHUP"])) {
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
   process.on(signal, () => child.kill(signal));
 }
 child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
