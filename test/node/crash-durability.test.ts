@@ -1,7 +1,7 @@
 /**
  * Crash durability of `npm start`: while eight producers write, every process
- * of the service (the supervisor's process group and serve.mjs's, with
- * wrangler and workerd) is SIGKILLed at a random moment, so nothing shuts down
+ * of the service (the command's process group, with the front, and the
+ * runtime's, with Miniflare and workerd) is SIGKILLed at a random moment, so nothing shuts down
  * gracefully. After a restart on the same data directory every acknowledged
  * record is there exactly once, at the shard and sequence number it was
  * acknowledged with, in order and byte-exact; anything more is only records
@@ -71,8 +71,8 @@ describe("npm start SIGKILLed mid-load, twice", () => {
   }
 
   /**
-   * The service's processes and process groups: the supervisor's group and
-   * serve.mjs's, which holds wrangler and workerd.
+   * The service's processes and process groups: the command's group and
+   * the runtime's, which holds Miniflare and workerd.
    */
   async function processesOf(started: StartedProcess): Promise<{
     pids: Set<number>;
@@ -153,7 +153,8 @@ describe("npm start SIGKILLed mid-load, twice", () => {
           throw new Error(`every producer stopped: ${JSON.stringify(ledger.errors)}`);
         }),
       ]);
-      // Both groups, back to back, serve.mjs's (wrangler, workerd) first: nothing stops gracefully.
+      // Both groups, back to back, the runtime's (Miniflare, workerd) first: nothing stops
+      // gracefully, and the data directory's lock is left behind for the restart to take over.
       ledger.stopping = true;
       signalGroups([...processes.groups].reverse(), "SIGKILL");
       const activeAtKill = ledger.active;

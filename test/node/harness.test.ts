@@ -41,7 +41,7 @@ describe("startService", () => {
   });
 });
 
-describe("scripts/start.mjs", () => {
+describe("bin/tributary.ts (npm start)", () => {
   let started: StartedProcess | undefined;
   let tempDir: string | undefined;
   afterEach(async () => {
@@ -57,7 +57,7 @@ describe("scripts/start.mjs", () => {
     "serves, prints where, and stops cleanly on %s to its process group",
     async (signal) => {
       tempDir = await mkdtemp(path.join(tmpdir(), "tributary-start-"));
-      // A directory that does not exist yet: start.mjs creates it.
+      // A directory that does not exist yet: the service creates it.
       const dataDir = path.join(tempDir, "nested", "data");
       started = await spawnStart({ dataDir });
       const { pid } = started;
@@ -69,7 +69,7 @@ describe("scripts/start.mjs", () => {
       expect(response.status).toBeGreaterThanOrEqual(200);
       await response.arrayBuffer();
 
-      // start.mjs runs the Worker host in a group of its own; watch every group.
+      // The runtime (Miniflare, workerd) runs in a group of its own; watch every group.
       const groups = new Set((await processTree(pid)).map((p) => p.pgid));
       expect(groups.has(pid)).toBe(true);
       expect(groups.size).toBeGreaterThan(1);

@@ -13,14 +13,16 @@ export interface StartOptions {
   port?: number;
   /** More environment, e.g. ACCOUNT_ID or CREATE_STREAM_MS. */
   env?: Record<string, string>;
+  /** Flags for the command, e.g. ["--log", "requests"]. */
+  args?: string[];
 }
 
 export interface StartedProcess {
   /** The URL the server printed, e.g. http://127.0.0.1:4567 */
   endpoint: string;
-  /** The pid of `node scripts/start.mjs`, also its process group id. */
+  /** The pid of `node bin/tributary.ts`, also its process group id. */
   pid: number;
-  /** Signals the whole process group and waits for start.mjs to exit. */
+  /** Signals the whole process group and waits for it to exit. */
   kill(signal: NodeJS.Signals): Promise<void>;
   /** The exit code, or null if a signal ended the process. */
   exited: Promise<number | null>;
@@ -28,9 +30,10 @@ export interface StartedProcess {
   output(): string;
 }
 
-const START_SCRIPT = path.join(projectRoot, "scripts", "start.mjs");
+/** The command npm start and npx tributary run. */
+export const START_SCRIPT = path.join(projectRoot, "bin", "tributary.ts");
 const READY_TIMEOUT_MS = 60_000;
-const READY_LINE = /serving the Kinesis API at (http:\/\/\S+)/;
+const READY_LINE = /serving the Kinesis API at (https?:\/\/\S+)/;
 
 /** A port that was free a moment ago: listen on port 0, read it, close. */
 export async function freePort(): Promise<number> {
@@ -48,12 +51,12 @@ export async function freePort(): Promise<number> {
 }
 
 /**
- * Runs `scripts/start.mjs` (what `npm start` runs) with this Node, in a process
+ * Runs `bin/tributary.ts` (what `npm start` runs) with this Node, in a process
  * group of its own, and resolves once it prints the endpoint it serves.
  */
 export async function spawnStart(options: StartOptions): Promise<StartedProcess> {
   const port = options.port ?? (await freePort());
-  const child = spawn(process.execPath, [START_SCRIPT], {
+  const child = spawn(process.execPath, [START_SCRIPT, ...(options.args ?? [])], {
     cwd: projectRoot,
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
@@ -90,7 +93,9 @@ export async function spawnStart(options: StartOptions): Promise<StartedProcess>
     let pending = "";
     const timer = setTimeout(() => {
       signalGroup(pid, "SIGKILL");
-      reject(new Error(`start.mjs did not report ready in ${READY_TIMEOUT_MS} ms:\n${output}`));
+      reject(
+        new Error(`bin/tributary.ts did not report ready in ${READY_TIMEOUT_MS} ms:\n${output}`),
+      );
     }, READY_TIMEOUT_MS);
     child.stdout.on("data", (chunk: string) => {
       output += chunk;
@@ -108,7 +113,9 @@ export async function spawnStart(options: StartOptions): Promise<StartedProcess>
     });
     void exited.then((code) => {
       clearTimeout(timer);
-      reject(new Error(`start.mjs exited with ${String(code)} before it was ready:\n${output}`));
+      reject(
+        new Error(`bin/tributary.ts exited with ${String(code)} before it was ready:\n${output}`),
+      );
     });
   });
 
@@ -186,7 +193,7 @@ export async function livingInGroups(pgids: Iterable<number>): Promise<ProcessIn
 
 /**
  * The process groups of a service that spawnStart started: the supervisor's
- * (start.mjs) and serve.mjs's, which holds wrangler, workerd and esbuild.
+ * (bin/tributary.ts, with the front) and the runtime's, which holds Miniflare and workerd.
  */
 export async function serviceGroups(started: StartedProcess): Promise<Set<number>> {
   return new Set((await processTree(started.pid)).map((p) => p.pgid));
@@ -246,11 +253,12 @@ export interface StartedOnFreshDirectory extends StartedProcess {
 export async function startOnFreshDirectory(
   name: string,
   env: Record<string, string> = {},
+  args: string[] = [],
 ): Promise<StartedOnFreshDirectory> {
   const dataDir = await mkdtemp(path.join(tmpdir(), `tributary-${name}-`));
   let started: StartedProcess;
   try {
-    started = await spawnStart({ dataDir, env });
+    started = await spawnStart({ dataDir, env, args });
   } catch (error) {
     await rm(dataDir, { recursive: true, force: true });
     throw error;
