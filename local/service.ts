@@ -17,6 +17,7 @@
  */
 import { type ChildProcess, fork } from "node:child_process";
 import { mkdir } from "node:fs/promises";
+import { hostname } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { ensureCertificate, readCertificate } from "./certificate.ts";
@@ -110,7 +111,10 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => {});
   };
   try {
-    const tls = options.tls === undefined ? undefined : await certificateFor(options.tls, dataDir);
+    const tls =
+      options.tls === undefined
+        ? undefined
+        : await certificateFor(options.tls, dataDir, options.host);
     const front = tls !== undefined || options.http2 !== false;
     const runtime = await startRuntime({
       dataDir,
@@ -152,13 +156,24 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   }
 }
 
+/** Names a made certificate covers beside localhost, 127.0.0.1 and ::1. */
+function namesFor(host: string): string[] {
+  // Listening everywhere, clients may come by this machine's name.
+  if (host === "0.0.0.0" || host === "::") {
+    const name = hostname();
+    return /^[a-z0-9-]+(\.[a-z0-9-]+)*$/i.test(name) ? [name] : [];
+  }
+  return host === "127.0.0.1" || host === "localhost" || host === "::1" ? [] : [host];
+}
+
 async function certificateFor(
   tls: true | TlsFiles,
   dataDir: string,
+  host: string,
 ): Promise<{ cert: string; key: string; certPath: string }> {
   try {
     return tls === true
-      ? await ensureCertificate(dataDir)
+      ? await ensureCertificate(dataDir, { hosts: namesFor(host) })
       : await readCertificate(tls.certPath, tls.keyPath);
   } catch (error) {
     throw new StartError(messageOf(error), "ETLS", error);

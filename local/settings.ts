@@ -70,7 +70,7 @@ export const SETTINGS: readonly Setting[] = [
     kind: SWITCH,
     fallback: "off",
     about:
-      "Serve HTTPS (HTTP/2 and HTTP/1.1, by ALPN), with a self-signed certificate made once in <data dir>/tls.",
+      "Serve HTTPS (HTTP/2 and HTTP/1.1, by ALPN), with a self-signed certificate made once in the data directory (tls/cert.pem).",
     worker: false,
   },
   {
