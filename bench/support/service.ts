@@ -20,7 +20,7 @@ import { projectRoot } from "./paths.ts";
 import { ServerProcess, type Stopped } from "./server-process.ts";
 
 /** The service's command: what `npm start` runs. */
-export const SERVICE_COMMAND = path.join(projectRoot, "scripts", "start.mjs");
+export const SERVICE_COMMAND = path.join(projectRoot, "bin", "tributary.ts");
 
 /** The line it prints once it serves, with the endpoint. */
 export const READY_LINE = /serving the Kinesis API at (http:\/\/\S+)/;
