@@ -1,10 +1,21 @@
 import { spawn } from "node:child_process";
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
-import { createServer } from "node:net";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+// The /proc and process-group plumbing is the bench's and the service's own.
+import { freePort } from "../../../bench/support/free-port.ts";
+import {
+  listProcesses,
+  livingInGroups,
+  type ProcessInfo,
+  processTree,
+  signalGroup,
+  signalGroups,
+  survivors as survivorsWithin,
+} from "../../../local/processes.ts";
 import { projectRoot } from "./service.js";
-import { waitFor } from "./wait.js";
+
+export { freePort, listProcesses, livingInGroups, type ProcessInfo, processTree, signalGroups };
 
 export interface StartOptions {
   /** KINESIS_DATA_DIR for the server. */
@@ -34,21 +45,6 @@ export interface StartedProcess {
 export const START_SCRIPT = path.join(projectRoot, "bin", "tributary.ts");
 const READY_TIMEOUT_MS = 60_000;
 const READY_LINE = /serving the Kinesis API at (https?:\/\/\S+)/;
-
-/** A port that was free a moment ago: listen on port 0, read it, close. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", resolve);
-  });
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === "string") {
-    throw new Error(`unexpected server address ${String(address)}`);
-  }
-  return address.port;
-}
 
 /**
  * Runs `bin/tributary.ts` (what `npm start` runs) with this Node, in a process
@@ -122,75 +118,6 @@ export async function spawnStart(options: StartOptions): Promise<StartedProcess>
   return { endpoint, pid, kill, exited, output: () => output };
 }
 
-function signalGroup(pgid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pgid, signal);
-  } catch (error) {
-    if (!(error instanceof Error && "code" in error && error.code === "ESRCH")) {
-      throw error;
-    }
-  }
-}
-
-export interface ProcessInfo {
-  pid: number;
-  ppid: number;
-  pgid: number;
-  /** One letter, as in ps: R, S, Z, ... */
-  state: string;
-  command: string;
-}
-
-/** Every process on this (Linux) machine, from /proc. */
-export async function listProcesses(): Promise<ProcessInfo[]> {
-  const found: ProcessInfo[] = [];
-  for (const entry of await readdir("/proc")) {
-    if (!/^\d+$/.test(entry)) {
-      continue;
-    }
-    let stat: string;
-    try {
-      stat = await readFile(`/proc/${entry}/stat`, "utf8");
-    } catch {
-      continue; // Gone since readdir.
-    }
-    // "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses.
-    const open = stat.indexOf("(");
-    const close = stat.lastIndexOf(")");
-    const [state, ppid, pgid] = stat.slice(close + 2).split(" ");
-    if (state === undefined || ppid === undefined || pgid === undefined) {
-      continue;
-    }
-    found.push({
-      pid: Number(entry),
-      ppid: Number(ppid),
-      pgid: Number(pgid),
-      state,
-      command: stat.slice(open + 1, close),
-    });
-  }
-  return found;
-}
-
-/** `pid` and all its descendants that are still running (not zombies). */
-export async function processTree(pid: number): Promise<ProcessInfo[]> {
-  const all = (await listProcesses()).filter((p) => p.state !== "Z");
-  const tree = all.filter((p) => p.pid === pid);
-  for (let i = 0; i < tree.length; i++) {
-    const parent = tree[i];
-    if (parent !== undefined) {
-      tree.push(...all.filter((p) => p.ppid === parent.pid));
-    }
-  }
-  return tree;
-}
-
-/** Processes of the given process groups that are still running (not zombies). */
-export async function livingInGroups(pgids: Iterable<number>): Promise<ProcessInfo[]> {
-  const groups = new Set(pgids);
-  return (await listProcesses()).filter((p) => groups.has(p.pgid) && p.state !== "Z");
-}
-
 /**
  * The process groups of a service that spawnStart started: the supervisor's
  * (bin/tributary.ts, with the front) and the runtime's, which holds Miniflare and workerd.
@@ -199,27 +126,12 @@ export async function serviceGroups(started: StartedProcess): Promise<Set<number
   return new Set((await processTree(started.pid)).map((p) => p.pgid));
 }
 
-/** Sends `signal` to each of the process groups, back to back, before anything can react. */
-export function signalGroups(pgids: Iterable<number>, signal: NodeJS.Signals): void {
-  for (const pgid of pgids) {
-    signalGroup(pgid, signal);
-  }
-}
-
 /**
  * Waits, at most `timeoutMs`, for every process of the groups to be gone (a
  * killed process takes a moment), and returns those still running then.
  */
-export async function survivors(
-  pgids: Iterable<number>,
-  timeoutMs = 5_000,
-): Promise<ProcessInfo[]> {
-  const groups = [...pgids];
-  const gone = await waitFor(
-    async () => ((await livingInGroups(groups)).length === 0 ? true : undefined),
-    { timeoutMs, intervalMs: 25 },
-  ).catch(() => false);
-  return gone ? [] : livingInGroups(groups);
+export function survivors(pgids: Iterable<number>, timeoutMs = 5_000): Promise<ProcessInfo[]> {
+  return survivorsWithin(pgids, timeoutMs, 25);
 }
 
 /**
