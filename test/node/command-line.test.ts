@@ -222,6 +222,18 @@ describe("serving", () => {
     }
   });
 
+  it("with --host 0.0.0.0 listens on every interface, and says what that exposes", async () => {
+    service = await startOnFreshDirectory("every-interface", {}, ["--host", "0.0.0.0"]);
+    expect(service.output()).toContain(
+      "Listening on every interface (0.0.0.0): other machines and containers can reach it, with no credentials checked.",
+    );
+    // Reached here through loopback, as any address of the machine would be.
+    const port = new URL(service.endpoint).port;
+    const health = await fetch(`http://127.0.0.1:${port}/health`);
+    expect(health.status).toBe(200);
+    await health.arrayBuffer();
+  });
+
   it("says at start that limits are on, and how to turn them off", async () => {
     service = await startOnFreshDirectory("banner", { KINESIS_LIMITS: "" });
     expect(service.output()).toContain(
