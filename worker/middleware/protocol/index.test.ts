@@ -16,6 +16,35 @@ const app = appWith<{ Variables: ProtocolVariables }>(
     }),
 );
 
+/** A request the handler holds until it is let go, to keep its body's bytes charged. */
+function heldApp(bodyBudgetBytes: number) {
+  const held: (() => void)[] = [];
+  const app = appWith<{ Variables: ProtocolVariables }>(
+    kinesisProtocol({ maxBodyBytes: 64, bodyBudgetBytes, serves: () => true }),
+    async () => {
+      await new Promise<void>((release) => held.push(release));
+      return new Response("done");
+    },
+  );
+  const send = (bytes: number) =>
+    Promise.resolve(
+      app.request("/", {
+        method: "POST",
+        headers: {
+          "content-type": JSON_TYPE,
+          "x-amz-target": TARGET,
+          "content-length": String(bytes),
+        },
+        body: `{"a":"${"x".repeat(bytes - 8)}"}`,
+      }),
+    );
+  /** Resolves once `count` requests are in the handler. */
+  const inHandler = async (count: number) => {
+    while (held.length < count) await new Promise((resolve) => setTimeout(resolve, 1));
+  };
+  return { send, held, inHandler };
+}
+
 function post(headers: Record<string, string>, body?: BodyInit): Promise<Response> {
   return Promise.resolve(app.request("/", { method: "POST", headers, body }));
 }
@@ -104,5 +133,62 @@ describe("kinesisProtocol", () => {
     // 64 bytes are passed on the second chunk of 40; a few more may be
     // buffered ahead, never the 100 the client would send.
     expect(pulled).toBeLessThan(10);
+  });
+
+  describe("the body budget", () => {
+    it("holds a body that does not fit until an earlier one is answered", async () => {
+      const { send, held, inHandler } = heldApp(100);
+      const first = send(60);
+      await inHandler(1);
+      let secondAnswered = false;
+      const second = send(60).then((res) => {
+        secondAnswered = true;
+        return res;
+      });
+      // A turn of the event loop runs everything an admitted request would
+      // do before its handler; the second has not got there.
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      expect(held).toHaveLength(1);
+      expect(secondAnswered).toBe(false);
+      held[0]?.();
+      await inHandler(2);
+      held[1]?.();
+      expect((await first).status).toBe(200);
+      expect((await second).status).toBe(200);
+    });
+
+    it("lets bodies that fit together run together", async () => {
+      const { send, held, inHandler } = heldApp(100);
+      const answers = [send(40), send(40)];
+      await inHandler(2);
+      for (const release of held) release();
+      expect((await Promise.all(answers)).map((res) => res.status)).toEqual([200, 200]);
+    });
+
+    it("lets a body larger than the budget, within the limit, run alone", async () => {
+      const { send, held, inHandler } = heldApp(30);
+      const answer = send(60);
+      await inHandler(1);
+      held[0]?.();
+      expect((await answer).status).toBe(200);
+    });
+
+    it("gives the bytes back when a request is refused", async () => {
+      const app = appWith<{ Variables: ProtocolVariables }>(
+        kinesisProtocol({ maxBodyBytes: 64, bodyBudgetBytes: 60, serves: () => true }),
+        () => new Response("done"),
+      );
+      const send = (body: string) =>
+        Promise.resolve(
+          app.request("/", {
+            method: "POST",
+            headers: { "content-type": JSON_TYPE, "x-amz-target": TARGET },
+            body,
+          }),
+        );
+      // Each refusal (not a structure) would leave the budget short if it kept its bytes.
+      for (let i = 0; i < 3; i++) expect((await send(`[${"1,".repeat(25)}1]`)).status).toBe(400);
+      expect((await send("{}")).status).toBe(200);
+    });
   });
 });
