@@ -294,8 +294,8 @@ async function startWorker() {
   await miniflare.ready;
   const workerUrl = await miniflare.unsafeGetDirectURL(wranglerConfig.name ?? "worker");
   if (!h2Front) return { worker: miniflare, url: workerUrl };
-  const { startFrontThread } = await import("./h2c-front.mjs");
-  const front = await startFrontThread({ host: "127.0.0.1", port, target: workerUrl });
+  const { startFront } = await import("../local/front.ts");
+  const front = await startFront({ host: "127.0.0.1", port, target: workerUrl });
   const both = {
     async dispose() {
       await front.close();
