@@ -178,7 +178,7 @@ let fatal: string | undefined;
 
 /**
  * The resident memory (VmRSS) of every process of the service's groups, in
- * bytes, by a label such as "workerd 1234" or "node serve.mjs 1200".
+ * bytes, by a label such as "workerd 1234" or "node runtime.ts 1200".
  */
 function serviceRss(): Map<string, number> {
   const byProcess = new Map<string, number>();

@@ -16,6 +16,7 @@
  * h1.on("request", (req, res) => forwardHttp1(req, res, upstream, limits));
  * h2.on("stream", (stream, headers) => forwardHttp2(stream, headers, upstream));
  */
+import { randomUUID } from "node:crypto";
 import http from "node:http";
 import http2 from "node:http2";
 import type { Duplex, Readable } from "node:stream";
@@ -75,6 +76,55 @@ const UNKNOWN_METHOD = {
   body: "<AccessDeniedException>\n  <Message>Unable to determine service/operation name to be authorized</Message>\n</AccessDeniedException>\n",
 };
 
+/**
+ * The front's own answers carry a request id, as every answer of the Worker
+ * does (x-amzn-RequestId): SDKs log it, and a client that checks for it finds
+ * it on a refusal from the front as well.
+ */
+function ownAnswerHeaders(): Record<string, string> {
+  return { "x-amzn-RequestId": randomUUID() };
+}
+
+/**
+ * A request whose body ended before its declared length: the Worker's
+ * answer to a body it cannot read (src/kinesis/errors/protocol.ts,
+ * bodyUnreadable), in JSON, which every Kinesis client reads.
+ */
+const BODY_UNREADABLE = {
+  status: 400,
+  contentType: "application/x-amz-json-1.1",
+  type: "SerializationException",
+  body: JSON.stringify({
+    __type: "SerializationException",
+    message: "The request body could not be read.",
+  }),
+};
+
+/** Ours: what Node's HTTP/1.1 parser refuses, in the same shape. */
+const NOT_HTTP = {
+  ...BODY_UNREADABLE,
+  body: JSON.stringify({
+    __type: "SerializationException",
+    message: "The request is not well-formed HTTP/1.1.",
+  }),
+};
+
+/** Node's parser errors for a body cut short or framed wrongly, after the request line and headers. */
+const BROKEN_BODY_CODES = new Set([
+  "HPE_INVALID_EOF_STATE",
+  "HPE_INVALID_CHUNK_SIZE",
+  "HPE_CHUNK_EXTENSIONS_OVERFLOW",
+  "HPE_STRICT",
+]);
+
+/**
+ * Each connection's answer in progress. A client may pipeline a request
+ * behind one the front is still answering; if the parser then refuses what
+ * follows, its refusal must wait for the answer before it, or the client
+ * reads them out of order.
+ */
+const answering = new WeakMap<Duplex, Promise<void>>();
+
 /** Forwards one HTTP/1.1 request (cleartext or TLS) and streams the answer back. */
 export function forwardHttp1(
   req: http.IncomingMessage,
@@ -82,9 +132,14 @@ export function forwardHttp1(
   upstream: Upstream,
   limits: FrontLimits,
 ): void {
+  const { socket } = req;
+  answering.set(socket, new Promise((resolve) => res.once("close", () => resolve())));
   const method = req.method ?? "";
   if (!FORWARDED_METHODS.has(method)) {
-    res.writeHead(UNKNOWN_METHOD.status, { "content-type": UNKNOWN_METHOD.contentType });
+    res.writeHead(UNKNOWN_METHOD.status, {
+      "content-type": UNKNOWN_METHOD.contentType,
+      ...ownAnswerHeaders(),
+    });
     res.end(UNKNOWN_METHOD.body);
     return;
   }
@@ -92,6 +147,24 @@ export function forwardHttp1(
   if (req.headers.host !== undefined) headers.host = req.headers.host;
   if (Number(headers["content-length"]) > EXPECT_CONTINUE_BYTES) headers.expect = "100-continue";
   let answer: http.IncomingMessage | undefined;
+  // The client half-closed with its body short of its Content-Length: no more
+  // of it will come, so the request is answered as the Worker answers a body
+  // it cannot read, and the upstream request is dropped.
+  let abandoned = false;
+  const onClientEnd = (): void => {
+    if (req.complete || res.headersSent) return;
+    abandoned = true;
+    proxied.destroy();
+    res.writeHead(BODY_UNREADABLE.status, {
+      connection: "close",
+      "content-type": BODY_UNREADABLE.contentType,
+      "x-amzn-ErrorType": BODY_UNREADABLE.type,
+      ...ownAnswerHeaders(),
+    });
+    res.end(BODY_UNREADABLE.body);
+  };
+  socket.once("end", onClientEnd);
+  res.once("close", () => socket.off("end", onClientEnd));
   const proxied = http.request(
     {
       host: upstream.host,
@@ -102,6 +175,10 @@ export function forwardHttp1(
       agent: upstream.agent,
     },
     (incoming) => {
+      if (abandoned) {
+        incoming.resume();
+        return;
+      }
       answer = incoming;
       const outgoing = answerHeaders(incoming.headers);
       if (!req.complete) {
@@ -118,11 +195,11 @@ export function forwardHttp1(
   );
   proxied.on("error", () => {
     // workerd closing on an upload it refused, after a whole answer: expected.
-    if (answer?.complete) return;
+    if (answer?.complete || abandoned) return;
     if (res.headersSent) res.destroy();
     else {
       if (!req.complete) lingerOnClose(res, req, limits);
-      res.writeHead(502, { connection: "close" });
+      res.writeHead(502, { connection: "close", ...ownAnswerHeaders() });
       res.end();
     }
   });
@@ -140,6 +217,7 @@ export function forwardHttp2(
     stream.respond({
       ":status": UNKNOWN_METHOD.status,
       "content-type": UNKNOWN_METHOD.contentType,
+      ...ownAnswerHeaders(),
     });
     stream.end(UNKNOWN_METHOD.body);
     stopUpload(stream);
@@ -183,7 +261,7 @@ export function forwardHttp2(
     if (stream.headersSent) stream.close(http2.constants.NGHTTP2_INTERNAL_ERROR);
     else {
       if (!requestEnded) stopUpload(stream);
-      stream.respond({ ":status": 502 });
+      stream.respond({ ":status": 502, ...ownAnswerHeaders() });
       stream.end();
     }
   });
@@ -226,16 +304,39 @@ export function answerClientError(error: Error, socket: Duplex, limits: FrontLim
     socket.destroy();
     return;
   }
-  const [status, reason, body] =
-    code === "HPE_INVALID_METHOD"
-      ? [UNKNOWN_METHOD.status, "Forbidden", UNKNOWN_METHOD.body]
-      : code === "HPE_HEADER_OVERFLOW"
-        ? [431, "Request Header Fields Too Large", ""]
-        : [400, "Bad Request", ""];
+  // A method that is a token (FOO /) is refused as the Worker refuses GET;
+  // bytes that are no request line at all are not HTTP.
+  const packet =
+    "rawPacket" in error && Buffer.isBuffer(error.rawPacket) ? error.rawPacket : undefined;
+  const namesMethod =
+    packet !== undefined && /^[!#$%&'*+.^_`|~0-9A-Za-z-]+ /.test(packet.toString("latin1"));
+  const [status, reason, contentType, body, extra] =
+    code === "HPE_INVALID_METHOD" && namesMethod
+      ? [UNKNOWN_METHOD.status, "Forbidden", UNKNOWN_METHOD.contentType, UNKNOWN_METHOD.body, ""]
+      : BROKEN_BODY_CODES.has(code)
+        ? [
+            BODY_UNREADABLE.status,
+            "Bad Request",
+            BODY_UNREADABLE.contentType,
+            BODY_UNREADABLE.body,
+            `x-amzn-ErrorType: ${BODY_UNREADABLE.type}\r\n`,
+          ]
+        : code === "HPE_HEADER_OVERFLOW"
+          ? [431, "Request Header Fields Too Large", "", "", ""]
+          : [
+              NOT_HTTP.status,
+              "Bad Request",
+              NOT_HTTP.contentType,
+              NOT_HTTP.body,
+              `x-amzn-ErrorType: ${NOT_HTTP.type}\r\n`,
+            ];
   const head =
     `HTTP/1.1 ${status} ${reason}\r\nconnection: close\r\ncontent-length: ${Buffer.byteLength(body)}\r\n` +
-    (body ? `content-type: ${UNKNOWN_METHOD.contentType}\r\n` : "");
-  closeAfter(socket, `${head}\r\n${body}`, limits);
+    `x-amzn-RequestId: ${randomUUID()}\r\n${extra}` +
+    (body ? `content-type: ${contentType}\r\n` : "");
+  const pending = answering.get(socket);
+  if (pending === undefined) closeAfter(socket, `${head}\r\n${body}`, limits);
+  else void pending.then(() => closeAfter(socket, `${head}\r\n${body}`, limits));
 }
 
 /** Answers an HTTP/1.1 CONNECT, which Node hands over outside the request event. */
@@ -243,7 +344,8 @@ export function answerConnect(socket: Duplex, limits: FrontLimits): void {
   const { status, contentType, body } = UNKNOWN_METHOD;
   closeAfter(
     socket,
-    `HTTP/1.1 ${status} Forbidden\r\nconnection: close\r\ncontent-type: ${contentType}\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    `HTTP/1.1 ${status} Forbidden\r\nconnection: close\r\ncontent-type: ${contentType}\r\n` +
+      `x-amzn-RequestId: ${randomUUID()}\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
     limits,
   );
 }

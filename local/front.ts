@@ -30,6 +30,9 @@ import { type FrontLimits, frontLimits } from "./front-limits.ts";
 
 export type { FrontLimits } from "./front-limits.ts";
 
+/** The largest request head the front reads; beyond it, 431. */
+const MAX_HEADER_BYTES = 256 * 1024;
+
 export interface FrontOptions {
   host: string;
   /** 0 lets the OS pick; the returned `url` names the port. */
@@ -59,16 +62,24 @@ export async function startFront(options: FrontOptions): Promise<Front> {
     agent: new http.Agent({ keepAlive: true, maxSockets: 256 }),
   };
 
-  const h1 = http.createServer();
+  // Headers as large as workerd accepts (a 16 kB signature, a 200 kB header
+  // line): Node's default of 16 KiB would refuse requests the Worker answers.
+  const h1 = http.createServer({ maxHeaderSize: MAX_HEADER_BYTES });
   // Node's own inactivity timers, between requests and within one, run on
   // the idle limit too, lest they close a connection sooner.
   h1.timeout = limits.idleTimeoutMs;
+  // A client may send its last request and half-close at once (a raw socket
+  // does, and workerd answered it). Node's HTTP server then aborts the
+  // request unless its `httpAllowHalfOpen` is set: an undocumented switch,
+  // read by the server's end-of-socket handler since Node's early days, and
+  // covered here by the framing cases of test/node/fuzz.test.ts.
+  Reflect.set(h1, "httpAllowHalfOpen", true);
   h1.keepAliveTimeout = limits.idleTimeoutMs;
   h1.on("request", (req, res) => forwardHttp1(req, res, upstream, limits));
   h1.on("clientError", (error, socket) => answerClientError(error, socket, limits));
   h1.on("connect", (_req, socket) => answerConnect(socket, limits));
 
-  const h2 = http2.createServer();
+  const h2 = http2.createServer({ settings: { maxHeaderListSize: MAX_HEADER_BYTES } });
   const sessions = new Set<http2.ServerHttp2Session>();
   h2.on("session", (session) => {
     sessions.add(session);
@@ -88,6 +99,9 @@ export async function startFront(options: FrontOptions): Promise<Front> {
   let server: net.Server;
   if (options.tls) {
     server = tls.createServer({
+      // As Node's own HTTP server: a client that has sent its last request
+      // and half-closed still gets its answers.
+      allowHalfOpen: true,
       cert: options.tls.cert,
       key: options.tls.key,
       ALPNProtocols: ["h2", "http/1.1"],
@@ -101,7 +115,9 @@ export async function startFront(options: FrontOptions): Promise<Front> {
       else h1.emit("connection", socket);
     });
   } else {
-    server = net.createServer((socket) => {
+    // As Node's own HTTP server: a client that has sent its last request and
+    // half-closed still gets its answers.
+    server = net.createServer({ allowHalfOpen: true }, (socket) => {
       track(socket);
       socket.setTimeout(limits.idleTimeoutMs, () => socket.destroy());
       sniff(socket, (isH2) => {

@@ -22,6 +22,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { ensureCertificate, readCertificate } from "./certificate.ts";
 import { type DataLock, lockDataDir } from "./data-lock.ts";
+import { startFront } from "./front.ts";
 import type { FromRuntime, RuntimeOptions } from "./runtime.ts";
 
 /** The project: where wrangler.toml is. */
@@ -127,7 +128,6 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     await lock.setRuntimeGroup(runtime.pid);
     let url = runtime.url;
     if (front) {
-      const { startFront } = await import("./front.ts");
       const started = await startFront({
         host: options.host,
         port: options.port,

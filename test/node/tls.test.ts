@@ -28,6 +28,7 @@ const CREDENTIALS = {
   AWS_ACCESS_KEY_ID: "AKIDEXAMPLE",
   AWS_SECRET_ACCESS_KEY: "secret",
   AWS_DEFAULT_REGION: "us-east-1",
+  AWS_REGION: "us-east-1",
 };
 
 let service: StartedOnFreshDirectory;
@@ -50,7 +51,7 @@ function healthOverHttps(
   trusted: string,
 ): Promise<{ status: number; alpn: string }> {
   return new Promise((resolve, reject) => {
-    const request = https.get(new URL("/health", endpoint), { ca: trusted }, (response) => {
+    const request = https.get(new URL("/health", endpoint), { ca: trusted, ALPNProtocols: ["http/1.1"] }, (response) => {
       response.resume();
       const socket = response.socket;
       const alpn = "alpnProtocol" in socket ? String(socket.alpnProtocol) : "";
