@@ -185,6 +185,26 @@ export function memoryOfGroups(
 }
 
 /**
+ * A process's proportional share of resident memory in bytes (Pss, from
+ * /proc/<pid>/smaps_rollup), or 0 if it is gone or that can't be read.
+ * Unlike VmRSS, pages shared between processes (the Node binary's code, in
+ * each Node process of the service) are split between them, so the shares of
+ * a service's processes add up to what it costs the machine.
+ *
+ * @example
+ * pssBytes(process.pid) / 1024 / 1024; // MiB
+ */
+export function pssBytes(pid: number): number {
+  try {
+    const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, "utf8");
+    const match = /^Pss:\s+(\d+)\s+kB/m.exec(rollup);
+    return match?.[1] === undefined ? 0 : Number(match[1]) * 1024;
+  } catch {
+    return 0;
+  }
+}
+
+/**
  * Signals a whole process group; false if nothing of it is left.
  *
  * @example

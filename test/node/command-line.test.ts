@@ -4,7 +4,7 @@
  * banner, the request log, and errors in the log that name source files.
  */
 import { execFile } from "node:child_process";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -82,6 +82,22 @@ beforeAll(async () => {
   scratch = await mkdtemp(path.join(tmpdir(), "tributary-cli-"));
 });
 afterAll(() => rm(scratch, { recursive: true, force: true }));
+
+describe("npx tributary", () => {
+  it("runs the command from the project's bin, on the pinned Node", async () => {
+    const manifest: unknown = JSON.parse(
+      await readFile(path.join(projectRoot, "package.json"), "utf8"),
+    );
+    const version =
+      manifest !== null && typeof manifest === "object" ? Reflect.get(manifest, "version") : "";
+    // --no-install: nothing is fetched; the project's own bin is found.
+    const { stdout } = await run("npx", ["--no-install", "tributary", "--version"], {
+      cwd: projectRoot,
+      timeout: 60_000,
+    });
+    expect(stdout.trim()).toBe(version);
+  });
+});
 
 describe("--help and bad arguments", () => {
   it("--help prints the usage with every setting, and starts nothing", async () => {

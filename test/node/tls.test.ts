@@ -51,12 +51,16 @@ function healthOverHttps(
   trusted: string,
 ): Promise<{ status: number; alpn: string }> {
   return new Promise((resolve, reject) => {
-    const request = https.get(new URL("/health", endpoint), { ca: trusted, ALPNProtocols: ["http/1.1"] }, (response) => {
-      response.resume();
-      const socket = response.socket;
-      const alpn = "alpnProtocol" in socket ? String(socket.alpnProtocol) : "";
-      response.on("end", () => resolve({ status: response.statusCode ?? 0, alpn }));
-    });
+    const request = https.get(
+      new URL("/health", endpoint),
+      { agent: new https.Agent({ ca: trusted, ALPNProtocols: ["http/1.1"] }) },
+      (response) => {
+        response.resume();
+        const socket = response.socket;
+        const alpn = "alpnProtocol" in socket ? String(socket.alpnProtocol) : "";
+        response.on("end", () => resolve({ status: response.statusCode ?? 0, alpn }));
+      },
+    );
     request.on("error", reject);
   });
 }
