@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AWS_TOOL_ENV } from "./support/client.js";
 import { type StartedOnFreshDirectory, startOnFreshDirectory } from "./support/process.js";
 import { waitFor } from "./support/wait.js";
 
@@ -33,11 +34,7 @@ async function kinesis(...args: string[]): Promise<Record<string, unknown>> {
       env: {
         PATH: process.env.PATH ?? "/usr/bin:/bin",
         HOME: home,
-        AWS_ACCESS_KEY_ID: "AKIDEXAMPLE",
-        AWS_SECRET_ACCESS_KEY: "secret",
-        AWS_DEFAULT_REGION: "us-east-1",
-        AWS_PAGER: "",
-        AWS_EC2_METADATA_DISABLED: "true",
+        ...AWS_TOOL_ENV,
       },
       timeout: 60_000,
     },

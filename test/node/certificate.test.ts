@@ -26,6 +26,7 @@ import {
   type TlsFiles,
 } from "../../local/certificate.ts";
 import { integer, namedBits, oid, time } from "../../local/der.ts";
+import { AWS_TOOL_ENV } from "./support/client.js";
 
 const run = promisify(execFile);
 
@@ -528,11 +529,7 @@ print(json.dumps({
           env: {
             PATH: process.env.PATH ?? "/usr/bin:/bin",
             HOME: root,
-            AWS_ACCESS_KEY_ID: "AKIDEXAMPLE",
-            AWS_SECRET_ACCESS_KEY: "secret",
-            AWS_DEFAULT_REGION: "us-east-1",
-            AWS_PAGER: "",
-            AWS_EC2_METADATA_DISABLED: "true",
+            ...AWS_TOOL_ENV,
           },
           timeout: 60_000,
         },

@@ -4,7 +4,7 @@
  * banner, the request log, and errors in the log that name source files.
  */
 import { execFile } from "node:child_process";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -21,7 +21,7 @@ import {
   stopService,
   survivors,
 } from "./support/process.js";
-import { projectRoot } from "./support/service.js";
+import { packageVersion, projectRoot } from "./support/service.js";
 import { waitFor } from "./support/wait.js";
 
 const run = promisify(execFile);
@@ -85,11 +85,7 @@ afterAll(() => rm(scratch, { recursive: true, force: true }));
 
 describe("npx tributary", () => {
   it("runs the command from the project's bin, on the pinned Node", async () => {
-    const manifest: unknown = JSON.parse(
-      await readFile(path.join(projectRoot, "package.json"), "utf8"),
-    );
-    const version =
-      manifest !== null && typeof manifest === "object" ? Reflect.get(manifest, "version") : "";
+    const version = await packageVersion();
     // --no-install: nothing is fetched; the project's own bin is found.
     const { stdout } = await run("npx", ["--no-install", "tributary", "--version"], {
       cwd: projectRoot,

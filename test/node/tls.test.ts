@@ -14,6 +14,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateCertificate } from "../../local/certificate.ts";
+import { AWS_TOOL_ENV } from "./support/client.js";
 import {
   START_SCRIPT,
   type StartedOnFreshDirectory,
@@ -24,12 +25,6 @@ import {
 import { projectRoot } from "./support/service.js";
 
 const run = promisify(execFile);
-const CREDENTIALS = {
-  AWS_ACCESS_KEY_ID: "AKIDEXAMPLE",
-  AWS_SECRET_ACCESS_KEY: "secret",
-  AWS_DEFAULT_REGION: "us-east-1",
-  AWS_REGION: "us-east-1",
-};
 
 let service: StartedOnFreshDirectory;
 let certPath: string;
@@ -120,7 +115,7 @@ describe("--tls", () => {
       cwd: projectRoot,
       env: {
         ...process.env,
-        ...CREDENTIALS,
+        ...AWS_TOOL_ENV,
         ENDPOINT: service.endpoint,
         NODE_EXTRA_CA_CERTS: certPath,
       },
@@ -141,8 +136,7 @@ describe("--tls", () => {
             env: {
               PATH: process.env.PATH ?? "/usr/bin:/bin",
               HOME: home,
-              AWS_PAGER: "",
-              ...CREDENTIALS,
+              ...AWS_TOOL_ENV,
             },
             timeout: 60_000,
           },

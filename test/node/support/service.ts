@@ -3,13 +3,23 @@
  * host module that `npm start` uses too (local/service.ts), on 127.0.0.1
  * with a port the system picks and a fresh data directory.
  */
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { PROJECT_ROOT, startService as startLocalService } from "../../../local/service.ts";
 
 /** The project root: where wrangler.toml, bin/ and local/ live. */
 export const projectRoot = PROJECT_ROOT;
+
+/** The version package.json gives, which /health and --version report. */
+export async function packageVersion(): Promise<string> {
+  const manifest: unknown = JSON.parse(
+    await readFile(path.join(PROJECT_ROOT, "package.json"), "utf8"),
+  );
+  const version =
+    manifest !== null && typeof manifest === "object" ? Reflect.get(manifest, "version") : "";
+  return typeof version === "string" ? version : "";
+}
 
 export interface ServiceOptions {
   /**
