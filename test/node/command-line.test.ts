@@ -4,7 +4,7 @@
  * banner, the request log, and errors in the log that name source files.
  */
 import { execFile } from "node:child_process";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -275,6 +275,37 @@ describe("serving", () => {
     );
     expect(lines[0]).toMatch(/^\S+Z CreateStream logged 200 \d+ms$/);
     expect(lines[1]).toMatch(/^\S+Z DescribeStream missing 400 \d+ms$/);
+  });
+
+  it("serves an edited Worker on the next start: the cached bundle is made again", async () => {
+    const fixture = path.join(projectRoot, "test/node/fixtures/failing-worker");
+    const copy = await mkdtemp(path.join(tmpdir(), "tributary-edited-"));
+    await cp(fixture, copy, { recursive: true });
+    const config = path.join(copy, "wrangler.toml");
+    const answer = async (): Promise<string> => {
+      const started = await spawnStart({
+        dataDir: path.join(copy, "data"),
+        env: { TRIBUTARY_WRANGLER_CONFIG: config },
+      });
+      try {
+        const response = await fetch(started.endpoint);
+        return await response.text();
+      } finally {
+        await stopService(started);
+      }
+    };
+    try {
+      expect(await answer()).toBe("failed");
+      expect(await answer()).toBe("failed");
+      const source = path.join(copy, "worker.ts");
+      await writeFile(
+        source,
+        (await readFile(source, "utf8")).replace('new Response("failed"', 'new Response("edited"'),
+      );
+      expect(await answer()).toBe("edited");
+    } finally {
+      await rm(copy, { recursive: true, force: true });
+    }
   });
 
   it("prints errors the Worker logs with places in its source files, not the bundle", async () => {
