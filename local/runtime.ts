@@ -20,10 +20,12 @@
  */
 import path from "node:path";
 import { sourceMapper } from "./source-map.ts";
-import { bundleWorker } from "./worker-bundle.ts";
+import { decodeBundle, type WorkerBundle } from "./worker-bundle.ts";
 
 /** What the service asks of this process. */
 export interface RuntimeOptions {
+  /** The Worker, bundled by the service meanwhile (worker-bundle.ts). */
+  readonly bundle: WorkerBundle;
   readonly dataDir: string;
   /** The Worker's vars, over the wrangler config's. */
   readonly vars: Readonly<Record<string, string>>;
@@ -41,6 +43,16 @@ export type FromRuntime =
   | { readonly type: "ready"; readonly url: string }
   | { readonly type: "failed"; readonly message: string; readonly code?: string };
 
+/**
+ * Miniflare, loading from the moment this process starts: it takes a third
+ * of a second, which overlaps the service bundling the Worker.
+ */
+let loading: Promise<typeof import("miniflare")> | undefined;
+function miniflareModule(): Promise<typeof import("miniflare")> {
+  loading ??= import("miniflare");
+  return loading;
+}
+
 /** How long disposing may take before the process gives up and exits anyway. */
 const STOP_TIMEOUT_MS = 10_000;
 
@@ -50,11 +62,8 @@ interface Disposable {
 
 /** Starts the Worker and answers with its URL. */
 async function start(options: RuntimeOptions): Promise<{ miniflare: Disposable; url: URL }> {
-  // Side by side: the bundler is a process of its own.
-  const [bundle, { Miniflare, convertV4MiniflareOptions }] = await Promise.all([
-    bundleWorker(options.wranglerConfig),
-    import("miniflare"),
-  ]);
+  const { bundle } = options;
+  const { Miniflare, convertV4MiniflareOptions } = await miniflareModule();
   const root = path.dirname(options.wranglerConfig);
   const mapToSource = sourceMapper(bundle.sourceMap, root);
   const bindings = bundle.workerOptions.bindings;
@@ -121,7 +130,10 @@ function decodeStart(message: unknown): RuntimeOptions | undefined {
   const inspector: unknown = Reflect.get(options, "inspectorPort");
   const dataDir = text("dataDir");
   const wranglerConfig = text("wranglerConfig");
-  if (dataDir === undefined || wranglerConfig === undefined) return undefined;
+  const bundle = decodeBundle(Reflect.get(options, "bundle"));
+  if (dataDir === undefined || wranglerConfig === undefined || bundle instanceof Error) {
+    return undefined;
+  }
   if (typeof socket !== "object" || socket === null) return undefined;
   const host: unknown = Reflect.get(socket, "host");
   const port: unknown = Reflect.get(socket, "port");
@@ -133,6 +145,7 @@ function decodeStart(message: unknown): RuntimeOptions | undefined {
     }
   }
   return {
+    bundle,
     dataDir,
     wranglerConfig,
     vars: varsOut,
@@ -143,6 +156,7 @@ function decodeStart(message: unknown): RuntimeOptions | undefined {
 
 /** The process's life: wait for "start", serve, stop on SIGTERM or when the service goes. */
 function main(): void {
+  void miniflareModule().catch(() => {});
   let running: Disposable | undefined;
   let stopping = false;
   const stop = (code: number): void => {

@@ -24,6 +24,7 @@ import { ensureCertificate, readCertificate } from "./certificate.ts";
 import { type DataLock, lockDataDir } from "./data-lock.ts";
 import { startFront } from "./front.ts";
 import type { FromRuntime, RuntimeOptions } from "./runtime.ts";
+import { bundleWorker, type WorkerBundle } from "./worker-bundle.ts";
 
 /** The project: where wrangler.toml is. */
 export const PROJECT_ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -117,10 +118,16 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
         ? undefined
         : await certificateFor(options.tls, dataDir, options.host);
     const front = tls !== undefined || options.http2 !== false;
-    const runtime = await startRuntime({
+    const wranglerConfig = options.wranglerConfig ?? path.join(PROJECT_ROOT, "wrangler.toml");
+    // Bundling (or reading the cached bundle) runs while the runtime boots.
+    const bundling = bundleWorker(wranglerConfig).catch((error: unknown) => {
+      throw new StartError(`the Worker failed to build: ${messageOf(error)}`, "EBUILD", error);
+    });
+    bundling.catch(() => {});
+    const runtime = await startRuntime(bundling, {
       dataDir,
       vars: options.vars,
-      wranglerConfig: options.wranglerConfig ?? path.join(PROJECT_ROOT, "wrangler.toml"),
+      wranglerConfig,
       socket: front ? { host: "127.0.0.1", port: 0 } : { host: options.host, port: options.port },
       ...(options.inspectorPort === undefined ? {} : { inspectorPort: options.inspectorPort }),
     });
@@ -186,8 +193,14 @@ interface Runtime {
   stop(): Promise<void>;
 }
 
-/** Forks runtime.ts in a process group of its own and waits for it to serve. */
-async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
+/**
+ * Forks runtime.ts in a process group of its own, hands it the bundle once
+ * it is made, and waits for it to serve.
+ */
+async function startRuntime(
+  bundling: Promise<WorkerBundle>,
+  options: Omit<RuntimeOptions, "bundle">,
+): Promise<Runtime> {
   const child = fork(RUNTIME, [], {
     detached: true,
     stdio: ["ignore", "inherit", "inherit", "ipc"],
@@ -224,7 +237,10 @@ async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         clearTimeout(timer);
         reject(new StartError(`the runtime process exited (${String(code)}) before it served`));
       });
-      child.send({ type: "start", options });
+      sendWhenBuilt(child, bundling, options, (error) => {
+        clearTimeout(timer);
+        reject(error);
+      });
     });
     // The service need not wait for the runtime to end before it may exit.
     child.unref();
@@ -234,6 +250,20 @@ async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     await stop();
     throw error;
   }
+}
+
+/**
+ * Sends the runtime its start once the bundle is made. A function of its
+ * own, so that no closure the running service keeps holds the bundle (half
+ * a megabyte) after it is sent.
+ */
+function sendWhenBuilt(
+  child: ChildProcess,
+  bundling: Promise<WorkerBundle>,
+  options: Omit<RuntimeOptions, "bundle">,
+  failed: (error: unknown) => void,
+): void {
+  bundling.then((bundle) => child.send({ type: "start", options: { ...options, bundle } }), failed);
 }
 
 /** SIGTERM, a bounded wait, then SIGKILL to whatever of its group is left. */
@@ -271,7 +301,7 @@ function decodeAnswer(message: unknown): FromRuntime | undefined {
   return undefined;
 }
 
-function runtimeFailure(message: string, options: RuntimeOptions): string {
+function runtimeFailure(message: string, options: Omit<RuntimeOptions, "bundle">): string {
   if (/EADDRINUSE|address already in use/i.test(message)) {
     return `port ${options.socket.port} on ${options.socket.host} is already in use (PORT or --port sets another)`;
   }

@@ -20,16 +20,24 @@ const BUNDLE_PLACE = /(?:file:\/\/[^\s()]*\/)?\bindex\.js:(\d+):(\d+)/g;
  * @param outDir the directory the bundle was written for, which the map's sources are relative to
  */
 export function sourceMapper(sourceMap: string, outDir: string): (line: string) => string {
-  let map: SourceMap;
-  try {
-    map = new SourceMap(JSON.parse(sourceMap));
-  } catch {
-    return (line) => line;
-  }
+  // Parsed only when a line first names the bundle: most runs log no error,
+  // and a parsed map holds every mapping of the bundle in memory.
+  let map: SourceMap | null | undefined;
+  const parsed = (): SourceMap | null => {
+    if (map === undefined) {
+      try {
+        map = new SourceMap(JSON.parse(sourceMap));
+      } catch {
+        map = null;
+      }
+    }
+    return map;
+  };
   return (line) =>
     line.replace(BUNDLE_PLACE, (place, line1: string, column1: string) => {
-      const entry = map.findEntry(Number(line1) - 1, Number(column1) - 1);
-      if (!("originalSource" in entry) || typeof entry.originalSource !== "string") return place;
+      const entry = parsed()?.findEntry(Number(line1) - 1, Number(column1) - 1);
+      if (entry === undefined || !("originalSource" in entry)) return place;
+      if (typeof entry.originalSource !== "string") return place;
       const source = path.resolve(outDir, entry.originalSource.replace(/^file:\/\//, ""));
       return `${source}:${entry.originalLine + 1}:${entry.originalColumn + 1}`;
     });

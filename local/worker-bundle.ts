@@ -75,8 +75,8 @@ function buildBundle(configPath: string): Promise<WorkerBundle> {
   });
 }
 
-/** Narrows the bundler's message: a bundle, or the error it reported. */
-function decodeBundle(message: unknown): WorkerBundle | Error {
+/** Narrows a bundle that crossed a process boundary (the bundler's message, the cache, IPC): a bundle, or the error it reported. */
+export function decodeBundle(message: unknown): WorkerBundle | Error {
   if (typeof message !== "object" || message === null) return new Error("no bundle");
   if ("error" in message && typeof message.error === "string") return new Error(message.error);
   if (
