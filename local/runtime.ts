@@ -157,17 +157,21 @@ function decodeStart(message: unknown): RuntimeOptions | undefined {
 /** The process's life: wait for "start", serve, stop on SIGTERM or when the service goes. */
 function main(): void {
   void miniflareModule().catch(() => {});
-  let running: Disposable | undefined;
+  // The Worker once it runs; a stop that comes while it starts waits for it,
+  // so that what started is disposed rather than left to the exit hook.
+  let started: Promise<Disposable | undefined> = Promise.resolve(undefined);
   let stopping = false;
   const stop = (code: number): void => {
     if (stopping) return;
     stopping = true;
     const timer = setTimeout(() => process.exit(1), STOP_TIMEOUT_MS);
     timer.unref();
-    void (running?.dispose() ?? Promise.resolve()).then(
-      () => process.exit(code),
-      () => process.exit(1),
-    );
+    void started
+      .then((running) => running?.dispose())
+      .then(
+        () => process.exit(code),
+        () => process.exit(1),
+      );
   };
   // Miniflare adds listeners of its own that SIGKILL workerd and exit
   // 130/143; ours are the only ones that decide.
@@ -188,16 +192,15 @@ function main(): void {
       stop(1);
       return;
     }
-    start(options).then(
-      ({ miniflare, url }) => {
-        running = miniflare;
+    const starting = start(options);
+    started = starting.then(
+      ({ miniflare }) => miniflare,
+      () => undefined,
+    );
+    starting.then(
+      ({ url }) => {
         keepOnlyOurs();
-        if (stopping) {
-          stopping = false;
-          stop(0);
-          return;
-        }
-        send({ type: "ready", url: url.href });
+        if (!stopping) send({ type: "ready", url: url.href });
       },
       (error: unknown) => {
         const code = codeOf(error);
