@@ -147,6 +147,14 @@ export const SETTINGS: readonly Setting[] = [
     worker: true,
   },
   {
+    name: "SUBSCRIBE_SESSION_MS",
+    flag: "subscribe-session-ms",
+    kind: { type: "number", min: 1, max: 86_400_000 },
+    fallback: "300000",
+    about: "How long a subscription to a shard lasts before it ends cleanly (AWS: 5 minutes).",
+    worker: true,
+  },
+  {
     name: "ACCOUNT_ID",
     flag: "account-id",
     kind: { type: "text", pattern: /^\d{12}$/, shape: "12 digits" },

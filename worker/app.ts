@@ -55,7 +55,14 @@ app.all("*", async (c) => {
   // answer is sent, and every call in flight would hold one.
   c.set("body", {});
   // The action: existence, state, and the work.
-  const output = await action.handle(input, { env: c.env, scope, requestId: c.var.requestId });
+  const output = await action.handle(input, {
+    env: c.env,
+    scope,
+    requestId: c.var.requestId,
+    codec,
+  });
+  // SubscribeToShard answers with its event stream, already framed.
+  if (output instanceof Response) return output;
   // Operations whose output is the model's Unit (CreateStream, DeleteStream)
   // answer with an empty body, as AWS does.
   const encoded = Object.keys(output).length === 0 ? "" : codec.encode(output);

@@ -103,6 +103,19 @@ export interface GetRecordsOutput {
   ChildShards?: ChildShard[];
 }
 
+/**
+ * One event of a SubscribeToShard stream. The model marks
+ * ContinuationSequenceNumber required, but AWS leaves it out of the last
+ * event of a closed shard, the one with ChildShards, and the KCL relies on
+ * that to know the shard has ended.
+ */
+export interface SubscribeToShardEvent {
+  Records: RecordOut[];
+  ContinuationSequenceNumber?: string;
+  MillisBehindLatest: number;
+  ChildShards?: ChildShard[];
+}
+
 export interface PutRecordOutput {
   ShardId: string;
   SequenceNumber: string;

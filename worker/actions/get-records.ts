@@ -6,8 +6,8 @@ import { required, string, struct } from "../../src/kinesis/shape.js";
 import { parseIterator } from "../../src/kinesis/shard-iterator.js";
 import { readShard } from "../clients/shards.js";
 import { signerOf } from "../iterators/keys.js";
+import { recordsOf } from "../shard/record-runs.js";
 import { defineAction } from "./action.js";
-import { recordsOf } from "./records.js";
 
 /**
  * GetRecords: one call to the shard named by the iterator, which checks the

@@ -1,7 +1,7 @@
 /**
- * Records on their way in and out: PutRecord's and PutRecords' entries made
+ * Records on their way in: PutRecord's and PutRecords' entries made
  * ready to route (each partition key encoded once, each hash key computed
- * once), and GetRecords' runs of packed records unpacked into the answer.
+ * once). Records on their way out are unpacked by worker/shard/record-runs.ts.
  */
 import {
   explicitHashKeyOutOfRange,
@@ -9,11 +9,8 @@ import {
   validationFailed,
 } from "../../src/kinesis/errors/index.js";
 import { keyBytesHash, MAX_HASH_KEY } from "../../src/kinesis/hash-key.js";
-import type { RecordOut } from "../../src/kinesis/model.js";
 import { encodeAll } from "../../src/kinesis/utf8.js";
 import type { PreparedRecord } from "../clients/shards.js";
-import type { RecordRun } from "../shard/contract.js";
-import { unpack } from "../shard/segment.js";
 
 export interface WriteEntry {
   readonly Data: Uint8Array;
@@ -55,25 +52,4 @@ export function checkRecordSizes(
     }
   });
   if (errors.length > 0) throw validationFailed(errors);
-}
-
-/** Unpacks a read's runs into response records; the data stays a view into each run. */
-export function recordsOf(
-  runs: readonly RecordRun[],
-  format: (position: number) => string,
-): RecordOut[] {
-  const records: RecordOut[] = [];
-  for (const run of runs) {
-    const arrival = new Date(run.arrival);
-    unpack(run.body, 0, (record, index) => {
-      records.push({
-        SequenceNumber: format(run.firstPosition + index),
-        ApproximateArrivalTimestamp: arrival,
-        Data: record.data,
-        PartitionKey: record.partitionKey,
-      });
-      return true;
-    });
-  }
-  return records;
 }

@@ -87,6 +87,15 @@ export interface ReadOutput {
   readonly childShards?: ChildShard[];
 }
 
+/** SubscribeToShard, as the Worker hands it to the shard. */
+export interface SubscribeRequest {
+  readonly consumerArn: string;
+  readonly consumerName: string;
+  readonly start: IteratorRequest;
+  /** The request's codec, which the events' payloads use. */
+  readonly wire: "json" | "cbor";
+}
+
 /** Where a closed shard's log ended. */
 export interface Closing {
   readonly endingPosition: number;
@@ -113,6 +122,12 @@ export interface ShardContract {
   iterator(request: IteratorRequest): Promise<Reply<string>>;
   /** GetRecords from an iterator whose MAC the Worker has checked. */
   read(token: string, limit: number): Promise<Reply<ReadOutput>>;
+  /**
+   * SubscribeToShard: the event stream the Worker answers with, opening with
+   * its initial response; or the error AWS answers before any stream (a
+   * subscription of the same consumer younger than 5 seconds, a bad start).
+   */
+  subscribe(request: SubscribeRequest): Promise<Reply<ReadableStream<Uint8Array>>>;
   /** How many records the shard holds. */
   count(): Promise<Reply<number>>;
 }

@@ -67,7 +67,12 @@ export function positionOf(state: ShardState, token: string, now: number): numbe
   return Number(claims.position);
 }
 
-function startPosition(store: ShardStore, state: ShardState, request: IteratorRequest): number {
+/** The position an iterator, or a subscription, of this type starts at. */
+export function startPosition(
+  store: ShardStore,
+  state: ShardState,
+  request: IteratorRequest,
+): number {
   const { config } = state;
   switch (request.type) {
     case "TRIM_HORIZON":

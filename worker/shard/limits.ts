@@ -6,13 +6,13 @@
  * read at each call, so the test seam can switch them.
  */
 import { readRateExceeded, shardRateExceeded } from "../../src/kinesis/errors/index.js";
-import { ShardThrottle } from "../../src/kinesis/throughput.js";
+import { MiB, ShardThrottle, TokenBucket } from "../../src/kinesis/throughput.js";
 import { readSwitch } from "../../src/settings/values.js";
 import { type PackedSegment, recordSizes } from "./segment.js";
 import type { ShardState } from "./state.js";
 import type { ShardStore } from "./store.js";
 
-function limitsOn(store: ShardStore): boolean {
+export function limitsOn(store: ShardStore): boolean {
   return readSwitch(store.env.KINESIS_LIMITS ?? "") !== false;
 }
 
@@ -56,4 +56,14 @@ export function admitRead(store: ShardStore, state: ShardState, now: number): vo
 /** Charges an admitted read for the bytes it returned. */
 export function chargeRead(store: ShardStore, state: ShardState, bytes: number, now: number): void {
   if (limitsOn(store)) bucketsOf(store, state).chargeRead(bytes, now);
+}
+
+/**
+ * Enhanced fan-out's limit: each consumer gets its own 2 MiB/s from each
+ * shard, apart from the shard's GetRecords limits and from every other
+ * consumer. A bucket per subscription, with a second's burst; none when
+ * limits are off.
+ */
+export function subscriberBucket(store: ShardStore, now: number): TokenBucket | undefined {
+  return limitsOn(store) ? new TokenBucket(2 * MiB, 2 * MiB, now) : undefined;
 }

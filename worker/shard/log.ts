@@ -41,6 +41,12 @@ interface SegmentRow {
   [key: string]: SqlStorageValue;
 }
 
+/** An append's answer, and the runs it wrote, for the subscribers (subscribers.ts). */
+export interface AppendResult {
+  readonly appended: Appended;
+  readonly runs: RecordRun[];
+}
+
 /**
  * Appends a batch of an open shard in one transaction and returns each
  * record's sequence number, in order: all of the batch, or under throughput
@@ -50,14 +56,14 @@ export async function appendTo(
   store: ShardStore,
   state: ShardState,
   offered: readonly PackedSegment[],
-): Promise<Appended> {
+): Promise<AppendResult> {
   const now = store.clock();
   if (state.onDemand) observeDemand(store, state.demand, state.config, offered, now);
   let segments = offered;
   const throttled = refusedWrites(store, state, offered, now);
   if (throttled > 0) {
     const admitted = offered.reduce((n, segment) => n + segment.count, 0) - throttled;
-    if (admitted === 0) return { sequenceNumbers: [], throttled };
+    if (admitted === 0) return { appended: { sequenceNumbers: [], throttled }, runs: [] };
     segments = firstRecords(offered, admitted);
   }
   const { sql } = store;
@@ -65,10 +71,12 @@ export async function appendTo(
   const arrival = Math.max(now, state.lastArrival);
   const first = state.nextPosition;
   let total = 0;
+  const runs: RecordRun[] = [];
   store.storage.transactionSync(() => {
     for (const segment of segments) {
       const position = first + total;
       total += segment.count;
+      runs.push({ firstPosition: position, arrival, count: segment.count, body: segment.body });
       const inline = segment.body.byteLength <= INLINE_LIMIT;
       sql.exec(
         "INSERT INTO segments (first_position, last_position, arrival, data_bytes, body) VALUES (?, ?, ?, ?, ?)",
@@ -98,8 +106,11 @@ export async function appendTo(
   state.lastArrival = arrival;
   await scheduleTrim(store, state, arrival);
   return {
-    sequenceNumbers: Array.from({ length: total }, (_, i) => state.formatSequence(first + i)),
-    throttled,
+    appended: {
+      sequenceNumbers: Array.from({ length: total }, (_, i) => state.formatSequence(first + i)),
+      throttled,
+    },
+    runs,
   };
 }
 
@@ -113,7 +124,56 @@ export async function readFrom(
   const now = store.clock();
   const start = positionOf(state, token, now);
   admitRead(store, state, now);
+  const read = readRange(store, state, start, limit, MAX_GET_RECORDS_BYTES, now);
+  chargeRead(store, state, read.bytes, now);
+  const { config } = state;
+  const millisBehindLatest = behindLatest(store, state, read, now);
+  // A closed shard read up to its end (nothing was left unread for lack of
+  // room) has no next iterator; its children take over.
+  if (state.status === "CLOSED" && !read.stoppedEarly) {
+    return {
+      runs: read.runs,
+      epoch: config.epoch,
+      nextIterator: null,
+      millisBehindLatest,
+      childShards: state.children,
+    };
+  }
+  return {
+    runs: read.runs,
+    epoch: config.epoch,
+    nextIterator: await sign(store, state, read.next),
+    millisBehindLatest,
+  };
+}
 
+/** What one pass over the log from a position found. */
+export interface RangeRead {
+  readonly runs: RecordRun[];
+  /** The position after the last record read. */
+  readonly next: number;
+  readonly records: number;
+  /** Data bytes read. */
+  readonly bytes: number;
+  /** Arrival time of the last record read. */
+  readonly lastArrival: number | undefined;
+  /** Records were left unread for lack of room (`limit` or `maxBytes`). */
+  readonly stoppedEarly: boolean;
+}
+
+/**
+ * Reads the log from `start`, within retention and up to a closed shard's
+ * end: at most `limit` records and `maxBytes` of data, but always the first
+ * record, however large. GetRecords and the subscribers' catch-up read so.
+ */
+export function readRange(
+  store: ShardStore,
+  state: ShardState,
+  start: number,
+  limit: number,
+  maxBytes: number,
+  now: number,
+): RangeRead {
   const end = endingOf(state) ?? Number.MAX_SAFE_INTEGER;
   const runs: RecordRun[] = [];
   let records = 0;
@@ -146,7 +206,7 @@ export async function readFrom(
       const position = row.first_position + index;
       // Segments end where a close ended the log, so none runs past `end`.
       if (position > end) return false;
-      if (records >= limit || (records > 0 && bytes + size > MAX_GET_RECORDS_BYTES)) {
+      if (records >= limit || (records > 0 && bytes + size > maxBytes)) {
         full = true;
         return false;
       }
@@ -179,32 +239,21 @@ export async function readFrom(
       break;
     }
   }
+  return { runs, next, records, bytes, lastArrival, stoppedEarly };
+}
 
-  chargeRead(store, state, bytes, now);
-  const { config } = state;
-  const tip = state.nextPosition;
-  const caughtUp = next >= tip;
-  const millisBehindLatest = caughtUp
-    ? 0
-    : Math.max(0, now - (lastArrival ?? arrivalAt(store, next) ?? now));
-  // A closed shard read up to its end (nothing was left unread for lack of
-  // room) has no next iterator; its children take over.
-  const finished = state.status === "CLOSED" && !stoppedEarly;
-  if (finished) {
-    return {
-      runs,
-      epoch: config.epoch,
-      nextIterator: null,
-      millisBehindLatest,
-      childShards: state.children,
-    };
-  }
-  return {
-    runs,
-    epoch: config.epoch,
-    nextIterator: await sign(store, state, next),
-    millisBehindLatest,
-  };
+/**
+ * MillisBehindLatest of a reader now at `read.next`: 0 at the tip, else how
+ * long ago the oldest record it has not read yet arrived.
+ */
+export function behindLatest(
+  store: ShardStore,
+  state: ShardState,
+  read: Pick<RangeRead, "next" | "lastArrival">,
+  now: number,
+): number {
+  if (read.next >= state.nextPosition) return 0;
+  return Math.max(0, now - (read.lastArrival ?? arrivalAt(store, read.next) ?? now));
 }
 
 /** How many records the shard holds (for tests and the console). */

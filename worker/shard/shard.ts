@@ -12,7 +12,9 @@
  * - iterators.ts: where each iterator type starts, and signing them;
  * - retention.ts: the retention cutoff and the alarm that trims the log;
  * - limits.ts: the shard's throughput limits;
- * - demand.ts: on-demand scaling, the shard's half.
+ * - demand.ts: on-demand scaling, the shard's half;
+ * - subscribers.ts: pushing each append to the shard's subscribers;
+ *   subscribe.ts: SubscribeToShard's rules, over event-stream-sink.ts.
  *
  * Once the stream is deleted the object drops all its storage; any later call
  * (from a Worker with a stale shard map) is answered gone, and an append to a
@@ -30,6 +32,7 @@ import type {
   ReadOutput,
   ShardConfig,
   ShardContract,
+  SubscribeRequest,
 } from "./contract.js";
 import { issueIterator } from "./iterators.js";
 import { appendTo, readFrom, recordCount } from "./log.js";
@@ -45,10 +48,14 @@ import {
   setOnDemand,
 } from "./state.js";
 import type { ShardStore } from "./store.js";
+import { subscribe } from "./subscribe.js";
+import { endAll, newSubscribers, pushAll, pushAppended, subscriberCount } from "./subscribers.js";
 
 export class Shard extends DurableObject<Env> implements ShardContract {
   readonly #store: ShardStore;
   #state: ShardState | undefined;
+  /** Held in memory: a subscription lives as long as its connection. */
+  readonly #subscribers = newSubscribers();
   /** Tests move this object's clock and settings through its seam (../test-seam.ts). */
   readonly [TEST_SEAM]: TestSeam;
 
@@ -87,6 +94,7 @@ export class Shard extends DurableObject<Env> implements ShardContract {
   }
 
   async drop(): Promise<Reply<void>> {
+    endAll(this.#subscribers, this.#state);
     this.#state = undefined;
     return answer(() => dropShard(this.#store));
   }
@@ -94,7 +102,12 @@ export class Shard extends DurableObject<Env> implements ShardContract {
   async close(children: ChildShard[]): Promise<Reply<Closing>> {
     const state = this.#state;
     if (!state) return GONE;
-    return answer(() => closeShard(this.#store, state, children));
+    return answer(() => {
+      const closing = closeShard(this.#store, state, children);
+      // Subscribers at the end are sent ChildShards now.
+      pushAll(this.#store, state, this.#subscribers);
+      return closing;
+    });
   }
 
   async setOnDemand(onDemand: boolean): Promise<Reply<void>> {
@@ -111,7 +124,11 @@ export class Shard extends DurableObject<Env> implements ShardContract {
     const state = this.#state;
     if (!state) return GONE;
     if (state.status === "CLOSED") return CLOSED;
-    return answer(() => appendTo(this.#store, state, segments));
+    return answer(async () => {
+      const { appended, runs } = await appendTo(this.#store, state, segments);
+      pushAppended(this.#store, state, this.#subscribers, runs);
+      return appended;
+    });
   }
 
   async iterator(request: IteratorRequest): Promise<Reply<string>> {
@@ -124,6 +141,17 @@ export class Shard extends DurableObject<Env> implements ShardContract {
     const state = this.#state;
     if (!state) return GONE;
     return answer(() => readFrom(this.#store, state, token, limit));
+  }
+
+  async subscribe(request: SubscribeRequest): Promise<Reply<ReadableStream<Uint8Array>>> {
+    const state = this.#state;
+    if (!state) return GONE;
+    return answer(() => subscribe(this.#store, state, this.#subscribers, request));
+  }
+
+  /** How many subscriptions the shard is pushing to (tests and the console). */
+  subscriberCount(): number {
+    return subscriberCount(this.#subscribers);
   }
 
   async count(): Promise<Reply<number>> {

@@ -9,3 +9,4 @@ export * from "./limits.js";
 export * from "./protocol.js";
 export * from "./resources.js";
 export * from "./serialization.js";
+export * from "./subscriptions.js";
